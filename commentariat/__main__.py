@@ -1,0 +1,3 @@
+from commentariat.cli import main
+
+main()

@@ -1,0 +1,16 @@
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a request context: nothing that failed once gets a second chance to fail.
+    return HttpResponseServerError(loader.get_template("500.html").render())

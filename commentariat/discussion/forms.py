@@ -1,0 +1,86 @@
+from django import forms
+from django.conf import settings
+
+from .models import Comment
+
+
+class CommentForm(forms.Form):
+    author_name = forms.CharField(
+        label="Name",
+        error_messages={"required": "Please enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    author_email = forms.EmailField(
+        label="Email",
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    author_url = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        max_length=500,
+        error_messages={"invalid": "Please enter a web address starting with http:// or https://."},
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    body = forms.CharField(
+        label="Comment",
+        error_messages={"required": "Please write a comment."},
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    remember = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.",
+        required=False,
+    )
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+        limits = settings.COMMENTARIAT
+        # Limits are checked in clean_*(), so that a long text is refused with a message, not cut.
+        self.name_limit = limits["COMMENT_NAME_MAX_LENGTH"]
+        self.body_limit = limits["COMMENT_BODY_MAX_LENGTH"]
+        for name, field in self.fields.items():
+            if field.required:
+                field.widget.attrs["required"] = True
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Tie each message to its input for screen readers; the template renders it with this id.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+    def clean_author_name(self):
+        name = self.cleaned_data["author_name"]
+        if len(name) > self.name_limit:
+            raise forms.ValidationError(
+                f"Please keep your name under {self.name_limit} characters (this one has {len(name)})."
+            )
+        return name
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if len(body) > self.body_limit:
+            raise forms.ValidationError(
+                f"Please keep your comment under {self.body_limit:,} characters (this one has {len(body):,})."
+            )
+        return body
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if parent_id is None:
+            return None
+        parent = Comment.objects.public().filter(pk=parent_id, post=self.post).first()
+        if parent is None:
+            raise forms.ValidationError("The comment you are replying to is not available.")
+        return parent
+
+    def comment_fields(self) -> dict:
+        """The cleaned values that make a comment, as submit_comment takes them."""
+        data = self.cleaned_data
+        return {key: data[key] for key in ("parent", "author_name", "author_email", "author_url", "body")}

@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from commentariat.core.markup import render_comment_html
+from commentariat.core.models import TimeStampedModel
+
+# Sequences are zero-padded in sort_key so that ordering by it gives the thread in reading order.
+SORT_KEY_DIGITS = 6
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """Comments readers may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def numbered(self):
+        """Comments that were public at some point and so hold a number in their thread."""
+        return self.exclude(number="")
+
+
+class Comment(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    post = models.ForeignKey("publishing.Post", on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    author_name = models.CharField(max_length=200)
+    author_email = models.EmailField()  # moderators only; never rendered or serialised publicly
+    author_url = models.URLField(blank=True, max_length=500)
+    body = models.TextField()
+    body_html = models.TextField(editable=False, blank=True, default="")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    # Thread position, given once when the comment first becomes public and never changed:
+    # number "2.1.3", sequence 3 among its siblings, depth 2 (0 is top level),
+    # root_sequence 2 (the top-level number, for paging), sort_key "000002.000001.000003".
+    number = models.CharField(max_length=100, blank=True, default="", editable=False)
+    sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    root_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    sort_key = models.CharField(max_length=255, blank=True, default="", editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["post", "sort_key", "created_at"]
+        indexes = [
+            models.Index(fields=["post", "root_sequence", "sort_key"]),
+            models.Index(fields=["post", "status"]),
+            models.Index(fields=["author_email", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "number"],
+                condition=~models.Q(number=""),
+                name="comment_number_unique_per_post",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number or 'unnumbered'} by {self.author_name} on {self.post_id}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The post page that shows this comment, at the comment."""
+        return f"{self.post.get_absolute_url()}{self.page_query()}#{self.anchor}"
+
+    def get_permalink(self):
+        """A short address that always finds the comment, whichever page it is on."""
+        return reverse("discussion:comment-permalink", kwargs={"pk": self.pk})
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def page_number(self) -> int:
+        """The page of the thread this comment appears on."""
+        per_page = settings.COMMENTARIAT["COMMENTS_PER_PAGE"]
+        root_sequence = self.root_sequence
+        if not root_sequence and self.parent_id:
+            root_sequence = self.parent.root_sequence
+        if not root_sequence:
+            # Not yet numbered and top level: shown to its author after the newest comment.
+            root_sequence = Comment.objects.filter(post_id=self.post_id).aggregate(
+                last=models.Max("root_sequence")
+            )["last"]
+        return (root_sequence - 1) // per_page + 1 if root_sequence else 1
+
+    def page_query(self) -> str:
+        page = self.page_number()
+        return f"?cpage={page}" if page > 1 else ""

@@ -1,0 +1,147 @@
+"""Changes of state in a discussion: submitting, approving and removing comments."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from commentariat.publishing.models import Post
+
+from .exceptions import CommentsClosed, InvalidParent
+from .models import SORT_KEY_DIGITS, Comment
+from .screening import screen_comment
+
+
+@transaction.atomic
+def submit_comment(
+    *,
+    post: Post,
+    parent: Comment | None,
+    author_name: str,
+    author_email: str,
+    author_url: str = "",
+    body: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Comment:
+    """Store a reader's comment and decide whether readers see it now.
+
+    Raises CommentsClosed, InvalidParent, or ValidationError for a field over its limit.
+    Returns the earlier comment instead when the same reader sent the same text moments ago.
+    """
+    if not post.accepts_comments():
+        raise CommentsClosed(post)
+    if parent is not None and (parent.post_id != post.pk or not parent.is_public):
+        raise InvalidParent()
+    duplicate = _recent_duplicate(post=post, author_email=author_email, body=body)
+    if duplicate is not None:
+        return duplicate
+    comment = Comment(
+        post=post,
+        parent=_parent_within_depth(parent),
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        body=body,
+        ip_address=ip_address,
+        user_agent=user_agent[:500],
+    )
+    validate_comment_limits(comment)
+    comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent"])
+    comment.status = screen_comment(comment)
+    comment.save()
+    if comment.is_public:
+        _make_public(comment)
+    return comment
+
+
+@transaction.atomic
+def approve_comment(*, comment: Comment) -> Comment:
+    """Show a comment to readers; it keeps the number it had, or gets the next one."""
+    comment.status = Comment.Status.APPROVED
+    comment.save(update_fields=["status", "updated_at"])
+    _make_public(comment)
+    return comment
+
+
+@transaction.atomic
+def remove_comment(*, comment: Comment) -> Comment:
+    """Hide a comment from readers; with replies it stays as a numbered placeholder."""
+    comment.status = Comment.Status.REMOVED
+    comment.save(update_fields=["status", "updated_at"])
+    refresh_comment_count(comment.post_id)
+    return comment
+
+
+def validate_comment_limits(comment: Comment) -> None:
+    """Refuse (never truncate) a name or text over the site's limits."""
+    limits = settings.COMMENTARIAT
+    errors = {}
+    if len(comment.author_name) > limits["COMMENT_NAME_MAX_LENGTH"]:
+        errors["author_name"] = f"Please keep your name under {limits['COMMENT_NAME_MAX_LENGTH']} characters."
+    if len(comment.body) > limits["COMMENT_BODY_MAX_LENGTH"]:
+        errors["body"] = f"Please keep your comment under {limits['COMMENT_BODY_MAX_LENGTH']:,} characters."
+    if not comment.body.strip():
+        errors["body"] = "Please write a comment."
+    if errors:
+        raise ValidationError(errors)
+
+
+def refresh_comment_count(post_id: int) -> None:
+    """Recount a post's approved comments from the comments themselves."""
+    count = Comment.objects.public().filter(post_id=post_id).count()
+    Post.objects.filter(pk=post_id).update(comment_count=count)
+
+
+def _recent_duplicate(*, post: Post, author_email: str, body: str) -> Comment | None:
+    window = timedelta(seconds=settings.COMMENTARIAT["DUPLICATE_WINDOW_SECONDS"])
+    return (
+        Comment.objects.filter(
+            post=post,
+            author_email__iexact=author_email,
+            body=body,
+            created_at__gte=timezone.now() - window,
+        )
+        .exclude(status__in=[Comment.Status.SPAM, Comment.Status.REMOVED])
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _parent_within_depth(parent: Comment | None) -> Comment | None:
+    """A reply to the deepest level joins that level: it answers the same parent."""
+    max_depth = settings.COMMENTARIAT["MAX_COMMENT_DEPTH"]
+    while parent is not None and parent.depth >= max_depth - 1:
+        parent = parent.parent
+    return parent
+
+
+def _make_public(comment: Comment) -> None:
+    if not comment.number:
+        _assign_number(comment)
+    refresh_comment_count(comment.post_id)
+
+
+def _assign_number(comment: Comment) -> None:
+    # Lock the post row so that two approvals at once cannot take the same number
+    # (PostgreSQL; SQLite's IMMEDIATE transactions are serialized already).
+    Post.objects.select_for_update().filter(pk=comment.post_id).first()
+    siblings = Comment.objects.numbered().filter(post_id=comment.post_id, parent_id=comment.parent_id)
+    sequence = (siblings.aggregate(last=Max("sequence"))["last"] or 0) + 1
+    parent = comment.parent
+    padded = f"{sequence:0{SORT_KEY_DIGITS}d}"
+    if parent is None:
+        comment.number, comment.sort_key = str(sequence), padded
+        comment.depth, comment.root_sequence = 0, sequence
+    else:
+        comment.number = f"{parent.number}.{sequence}"
+        comment.sort_key = f"{parent.sort_key}.{padded}"
+        comment.depth, comment.root_sequence = parent.depth + 1, parent.root_sequence
+    comment.sequence = sequence
+    comment.published_at = timezone.now()
+    comment.save(
+        update_fields=["number", "sort_key", "depth", "root_sequence", "sequence", "published_at"]
+    )

@@ -1,0 +1,56 @@
+// Enhances the comment thread; everything here also works without JavaScript.
+(function () {
+  "use strict";
+
+  // A permalink to a comment on another page of the thread: ask the server where it lives.
+  var match = /^#comment-(\d+)$/.exec(window.location.hash);
+  if (match && !document.getElementById("comment-" + match[1])) {
+    window.location.replace("/comments/" + match[1] + "/");
+    return;
+  }
+
+  var respond = document.getElementById("respond");
+  if (!respond) return;
+  var form = respond.querySelector("form");
+  if (!form) return;
+  var parentInput = form.querySelector("input[name=parent]");
+  var cancel = document.getElementById("cancel-reply");
+  var title = respond.querySelector(".reply-title-text");
+  var home = document.getElementById("comments");
+  var homeMarker = document.createElement("span");
+  homeMarker.hidden = true;
+
+  if (!parentInput.value) {
+    respond.parentNode.insertBefore(homeMarker, respond);
+  } else {
+    home.appendChild(homeMarker);
+  }
+
+  function replyTo(link) {
+    var item = document.getElementById("comment-" + link.dataset.commentId);
+    var article = item.querySelector("article");
+    article.insertAdjacentElement("afterend", respond);
+    parentInput.value = link.dataset.commentId;
+    title.textContent = "Reply to " + link.dataset.author;
+    cancel.hidden = false;
+    form.querySelector("textarea").focus();
+  }
+
+  function cancelReply() {
+    homeMarker.parentNode.insertBefore(respond, homeMarker);
+    parentInput.value = "";
+    title.textContent = "Leave a Reply";
+    cancel.hidden = true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".comment-reply-link");
+    if (link) {
+      event.preventDefault();
+      replyTo(link);
+    } else if (event.target === cancel) {
+      event.preventDefault();
+      cancelReply();
+    }
+  });
+})();

@@ -1,0 +1,42 @@
+"""schema.org JSON-LD for the post page: the post and the comments on this page, never an email."""
+
+from commentariat.core.markup import html_to_text
+from commentariat.publishing.models import Post
+
+from .threads import ThreadNode, ThreadPage
+
+
+def post_structured_data(post: Post, thread: ThreadPage, *, url: str) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "url": url,
+        "datePublished": post.published_at.isoformat() if post.published_at else None,
+        "dateModified": post.updated_at.isoformat() if post.updated_at else None,
+        "author": {"@type": "Person", "name": post.author_display_name},
+        "description": post.summary,
+        "commentCount": post.comment_count,
+        "comment": [_comment_data(node, url) for node in thread.nodes if _shown(node)],
+    }
+
+
+def _shown(node: ThreadNode) -> bool:
+    return not node.is_pending
+
+
+def _comment_data(node: ThreadNode, url: str) -> dict:
+    comment = node.comment
+    data = {"@type": "Comment", "url": f"{url}#{comment.anchor}", "position": comment.number}
+    if node.is_placeholder:
+        data["text"] = "Comment removed."
+    else:
+        data["author"] = {"@type": "Person", "name": comment.author_name}
+        if comment.author_url:
+            data["author"]["url"] = comment.author_url
+        data["dateCreated"] = comment.created_at.isoformat()
+        data["text"] = html_to_text(comment.body_html)
+    replies = [_comment_data(child, url) for child in node.children if _shown(child)]
+    if replies:
+        data["comment"] = replies
+    return data

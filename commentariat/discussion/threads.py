@@ -1,0 +1,125 @@
+"""A page of a post's thread, as readers see it.
+
+Pages hold a fixed range of top-level numbers (1–100, 101–200, …), so a page's
+address keeps showing the same comments however the thread grows.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Max
+
+from commentariat.publishing.models import Post
+
+from .models import Comment
+
+# What the page needs; the email and the raw text stay in the database.
+_PAGE_FIELDS = [
+    "id", "post_id", "parent_id", "status", "author_name", "author_url", "body_html",
+    "number", "depth", "root_sequence", "sort_key", "created_at", "published_at",
+]
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    children: list["ThreadNode"] = field(default_factory=list)
+    is_placeholder: bool = False  # removed, kept so that its replies keep their place
+    is_pending: bool = False  # held for review, shown to its author alone
+
+
+@dataclass
+class ThreadPage:
+    nodes: list[ThreadNode]
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def page_range(self) -> range:
+        return range(1, self.num_pages + 1)
+
+    def public_comments(self):
+        """Every public comment on this page, in reading order."""
+        stack = list(reversed(self.nodes))
+        while stack:
+            node = stack.pop()
+            if not node.is_placeholder and not node.is_pending:
+                yield node.comment
+            stack.extend(reversed(node.children))
+
+
+class PageOutOfRange(Exception):
+    pass
+
+
+def thread_page_count(post: Post) -> int:
+    per_page = settings.COMMENTARIAT["COMMENTS_PER_PAGE"]
+    last = Comment.objects.numbered().filter(post=post).aggregate(last=Max("root_sequence"))["last"]
+    return max(1, -(-(last or 0) // per_page))
+
+
+def thread_page(post: Post, page_number: int = 1, *, pending_ids=()) -> ThreadPage:
+    """Top-level comments of one page with their replies; raises PageOutOfRange.
+
+    pending_ids: comments held for review that this viewer wrote, shown to them alone.
+    """
+    per_page = settings.COMMENTARIAT["COMMENTS_PER_PAGE"]
+    num_pages = thread_page_count(post)
+    if not 1 <= page_number <= num_pages:
+        raise PageOutOfRange(page_number)
+    first = (page_number - 1) * per_page + 1
+    comments = list(
+        Comment.objects.numbered()
+        .filter(post=post, root_sequence__range=(first, first + per_page - 1))
+        .only(*_PAGE_FIELDS)
+        .order_by("sort_key")
+    )
+    pending = _pending_for_viewer(post, pending_ids)
+    return ThreadPage(
+        nodes=_build_tree(comments, pending, is_last_page=page_number == num_pages),
+        number=page_number,
+        num_pages=num_pages,
+    )
+
+
+def _pending_for_viewer(post: Post, pending_ids) -> list[Comment]:
+    if not pending_ids:
+        return []
+    return list(
+        Comment.objects.filter(post=post, pk__in=list(pending_ids), status=Comment.Status.PENDING)
+        .only(*_PAGE_FIELDS)
+        .order_by("created_at")
+    )
+
+
+def _build_tree(comments: list[Comment], pending: list[Comment], *, is_last_page: bool) -> list[ThreadNode]:
+    nodes = {comment.pk: ThreadNode(comment) for comment in comments}
+    roots: list[ThreadNode] = []
+    for comment in comments:  # sort_key order: a parent always comes before its replies
+        node = nodes[comment.pk]
+        parent = nodes.get(comment.parent_id)
+        (parent.children if parent else roots).append(node)
+    for comment in pending:
+        node = ThreadNode(comment, is_pending=True)
+        if comment.parent_id in nodes:
+            nodes[comment.parent_id].children.append(node)
+        elif comment.parent_id is None and is_last_page:
+            roots.append(node)
+    return [node for node in roots if _keep(node)]
+
+
+def _keep(node: ThreadNode) -> bool:
+    """Drop hidden comments, unless a visible reply needs them as a placeholder."""
+    node.children = [child for child in node.children if _keep(child)]
+    if node.is_pending or node.comment.is_public:
+        return True
+    node.is_placeholder = True
+    return bool(node.children)

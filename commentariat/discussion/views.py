@@ -1,0 +1,102 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from commentariat.core.net import client_ip
+from commentariat.publishing.models import Post
+from commentariat.publishing.selectors import get_published_post_or_404
+
+from . import commenter
+from .exceptions import CommentRefused
+from .forms import CommentForm
+from .models import Comment
+from .services import submit_comment
+from .structured_data import post_structured_data
+from .threads import PageOutOfRange, thread_page
+
+
+@require_GET
+def post_detail(request, year, month, slug):
+    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    return render_post_page(request, post)
+
+
+@require_POST
+def comment_create(request, year, month, slug):
+    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    form = CommentForm(request.POST, post=post)
+    if not form.is_valid():
+        return render_post_page(request, post, comment_form=form, status=400)
+    try:
+        comment = submit_comment(
+            post=post, **form.comment_fields(), ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except CommentRefused as error:
+        form.add_error(None, str(error))
+        return render_post_page(request, post, comment_form=form, status=403)
+    except ValidationError as error:
+        _add_field_errors(form, error)
+        return render_post_page(request, post, comment_form=form, status=400)
+    if comment.status == Comment.Status.PENDING:
+        commenter.add_pending_comment(request, comment.pk)
+    response = redirect(comment.get_absolute_url())
+    if form.cleaned_data["remember"]:
+        commenter.remember_details(response, form.cleaned_data)
+    else:
+        commenter.forget_details(response)
+    return response
+
+
+@require_GET
+def comment_permalink(request, pk):
+    comment = get_object_or_404(Comment.objects.numbered().select_related("post"), pk=pk)
+    if not comment.post.is_published():
+        raise Http404("No comment here.")
+    return redirect(comment.get_absolute_url())
+
+
+def render_post_page(request, post: Post, *, comment_form: CommentForm | None = None, status=200):
+    """The reader's page: the post, one page of its thread, and the comment form."""
+    try:
+        thread = thread_page(post, _page_number(request), pending_ids=commenter.pending_comment_ids(request))
+    except PageOutOfRange:
+        raise Http404("No such page of comments.") from None
+    if comment_form is None:
+        remembered = commenter.remembered_details(request)
+        comment_form = CommentForm(post=post, initial={**remembered, "remember": bool(remembered)})
+    reply_to = _reply_target(request, post, comment_form)
+    if reply_to is not None and not comment_form.is_bound:
+        comment_form.initial["parent"] = reply_to.pk
+    context = {
+        "post": post,
+        "thread": thread,
+        "comment_form": comment_form,
+        "reply_to": reply_to,
+        "structured_data": post_structured_data(post, thread, url=request.build_absolute_uri(post.get_absolute_url())),
+    }
+    return render(request, "discussion/post_detail.html", context, status=status)
+
+
+def _page_number(request) -> int:
+    try:
+        return int(request.GET.get("cpage", 1))
+    except ValueError:
+        raise Http404("No such page of comments.") from None
+
+
+def _reply_target(request, post, form) -> Comment | None:
+    """The comment the form answers: from ?replytocom= (links without JavaScript) or a re-shown form."""
+    if form.is_bound:
+        parent = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+        return parent if isinstance(parent, Comment) else None
+    raw = request.GET.get("replytocom", "")
+    if not raw.isdigit():
+        return None
+    return Comment.objects.public().filter(post=post, pk=int(raw)).only("id", "author_name", "number").first()
+
+
+def _add_field_errors(form: CommentForm, error: ValidationError) -> None:
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

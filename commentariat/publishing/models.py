@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from commentariat.core.markup import html_to_text, render_post_html
+from commentariat.core.models import TimeStampedModel
+
+EXCERPT_WORDS = 45
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts readers may see: published, and their time has come."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Post(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    excerpt = models.TextField(blank=True, help_text="Shown in lists and feeds; taken from the body when empty.")
+    body = models.TextField(help_text="Markdown. HTML is allowed and sanitized.")
+    body_html = models.TextField(editable=False, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    comments_open = models.BooleanField(default=True)
+    # Approved comments, kept by the discussion app so lists need no join.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_post_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        # The reader's page of a post is served by the discussion app, which owns its thread.
+        moment = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "discussion:post-detail",
+            kwargs={"year": moment.year, "month": f"{moment.month:02d}", "slug": self.slug},
+        )
+
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def accepts_comments(self) -> bool:
+        return self.comments_open and self.is_published()
+
+    @property
+    def author_display_name(self) -> str:
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def summary(self) -> str:
+        """The excerpt, or the opening words of the body."""
+        if self.excerpt:
+            return self.excerpt
+        return Truncator(html_to_text(self.body_html)).words(EXCERPT_WORDS)

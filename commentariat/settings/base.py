@@ -1,0 +1,195 @@
+"""Complete, production-ready settings; every difference comes from the environment.
+
+See README.md for the table of environment variables.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key from the environment, else one generated on first start and kept in the data dir."""
+    if key := os.environ.get("COMMENTARIAT_SECRET_KEY"):
+        return key
+    key_file = data_dir / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(50)
+        # O_EXCL: when several workers start at once, the first one's key wins.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return key_file.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Paths --------------------------------------------------------------------
+DATA_DIR = Path(os.environ.get("COMMENTARIAT_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# --- Security -----------------------------------------------------------------
+SECRET_KEY = _secret_key(DATA_DIR)
+DEBUG = _env_bool("COMMENTARIAT_DEBUG")
+ALLOWED_HOSTS = _env_list("COMMENTARIAT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = _env_list("COMMENTARIAT_CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "commentariat.core.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# --- Applications -------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "commentariat.core",
+    "commentariat.publishing",
+    "commentariat.discussion",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "commentariat.core.middleware.DatabaseUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "commentariat.urls"
+WSGI_APPLICATION = "commentariat.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "commentariat.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+# SQLite by default. IMMEDIATE transactions take the write lock up front, so a
+# writer waits out the busy timeout instead of failing on lock upgrade; WAL lets
+# readers run beside the writer. Measured in ../shared/NOTES.md.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": int(os.environ.get("COMMENTARIAT_SQLITE_TIMEOUT", "20")),
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=FULL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA temp_store=MEMORY;"
+    ),
+}
+if database_url := os.environ.get("DATABASE_URL"):
+    DATABASES = {
+        "default": dj_database_url.parse(
+            database_url, conn_max_age=60, conn_health_checks=True
+        )
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "commentariat.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache --------------------------------------------------------------------
+if redis_url := os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "commentariat",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Internationalization -----------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("COMMENTARIAT_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files (served by WhiteNoise from the data dir) --------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Logging ------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("COMMENTARIAT_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Commentariat -------------------------------------------------------------
+COMMENTARIAT = {
+    "SITE_NAME": os.environ.get("COMMENTARIAT_SITE_NAME", "The Commentariat"),
+    "SITE_TAGLINE": os.environ.get(
+        "COMMENTARIAT_SITE_TAGLINE", "Long-form analysis, and readers who argue back"
+    ),
+    "POSTS_PER_PAGE": 10,
+    # Top-level comments per page of a thread; replies travel with their parent.
+    "COMMENTS_PER_PAGE": int(os.environ.get("COMMENTARIAT_COMMENTS_PER_PAGE", "100")),
+    # A reply below this depth joins the deepest level instead of nesting further.
+    "MAX_COMMENT_DEPTH": int(os.environ.get("COMMENTARIAT_MAX_COMMENT_DEPTH", "5")),
+    "COMMENT_NAME_MAX_LENGTH": 100,
+    "COMMENT_BODY_MAX_LENGTH": int(os.environ.get("COMMENTARIAT_COMMENT_MAX_LENGTH", "20000")),
+    # The same text from the same reader within this window is stored once.
+    "DUPLICATE_WINDOW_SECONDS": 60,
+    "REMEMBER_COOKIE_DAYS": 365,
+    "RETRY_AFTER_SECONDS": 5,
+    # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
+    "PROXY_COUNT": int(os.environ.get("COMMENTARIAT_PROXY_COUNT", "0")),
+}

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("commentariat.discussion.urls")),
+    path("", include("commentariat.publishing.urls")),
+]
+
+handler404 = "commentariat.core.views.page_not_found"
+handler500 = "commentariat.core.views.server_error"
