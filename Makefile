@@ -1,0 +1,51 @@
+# Two commands for a fresh Debian machine: `make serve` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: serve test venv chromium bench clean
+
+# Debian's python3 lacks ensurepip until python3-venv is installed; as root, install it.
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get -o DPkg::Lock::Timeout=600 install -y python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "Cannot create a virtual environment: install python3-venv (Debian) and retry." >&2; exit 1; fi; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+
+serve: $(VENV)/.installed
+	$(BIN)/commentariat migrate --noinput
+	$(BIN)/commentariat collectstatic --noinput --verbosity 0
+	$(BIN)/commentariat load-demo-site
+	exec $(BIN)/commentariat serve --port $(PORT)
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/pytest
+
+# Browser tests drive Debian's Chromium; without it (and without root to install it) they skip with a message.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get -o DPkg::Lock::Timeout=600 install -y chromium || \
+	  { apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }; \
+	else echo "Chromium is not installed and this is not root: the browser tests will be skipped."; fi
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/post_page.py
+
+clean:
+	rm -rf $(VENV) var

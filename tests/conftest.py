@@ -1,0 +1,51 @@
+import os
+
+# pytest-playwright runs an event loop in the test thread; Django's ORM then refuses
+# synchronous calls in live_server tests unless told this is fine (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"Chromium is not installed at {CHROMIUM}; `make test` as root installs it")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def author(django_user_model):
+    return django_user_model.objects.create_user(
+        username="editor", first_name="Edith", last_name="Writer", password=None
+    )
+
+
+@pytest.fixture
+def post(author):
+    from tests.factories import make_post
+
+    return make_post(author=author)
+
+
+@pytest.fixture
+def comments_per_page(settings):
+    """Set the thread's page size for one test."""
+
+    def set_size(size: int):
+        settings.COMMENTARIAT = {**settings.COMMENTARIAT, "COMMENTS_PER_PAGE": size}
+
+    return set_size
