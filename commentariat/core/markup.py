@@ -6,6 +6,7 @@ set an editor needs; comments get a small "Markdown-lite".
 """
 
 import html as html_lib
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -64,7 +65,13 @@ def render_comment_html(markdown_text: str) -> str:
     )
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def html_to_text(html: str) -> str:
-    """Plain text of sanitized HTML, for excerpts and structured data."""
-    text = nh3.clean(html.replace("</p>", "</p>\n"), tags=set())
-    return html_lib.unescape(text).strip()
+    """Plain text of HTML this module produced, for excerpts and structured data.
+
+    Only for sanitized HTML (well-formed, attributes quoted); the result is text, to be escaped
+    wherever it is shown.
+    """
+    return html_lib.unescape(_TAG.sub("", html.replace("</p>", "</p>\n"))).strip()

@@ -1,0 +1,179 @@
+"""Post-page throughput and latency through the production server, against nginx in the same run.
+
+    .venv/bin/python bench/post_page.py [--seconds 10] [--connections 16]
+
+Builds a throwaway SQLite site with a post of 20 and one of 500 comments, serves it with
+`commentariat serve` (granian, 2 workers), saves both pages as static files served by nginx,
+and loads each with wrk on 127.0.0.1. The figure that matters is the ratio to nginx; absolute
+numbers depend on the machine. Also prints one worker's resident memory.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+SEED = """
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from commentariat.discussion.services import submit_comment
+from commentariat.publishing.models import Post
+
+author = get_user_model().objects.create(username="bench")
+for size in (20, 500):
+    post = Post.objects.create(title=f"A post with {size} comments", slug=f"post-{size}", author=author,
+        body=("A paragraph of analysis with a [link](https://example.org). " * 12 + "\\n\\n") * 15
+             + "> A quote from a newspaper.\\n", status="published", published_at=timezone.now())
+    parents = []
+    for i in range(size):
+        parent = parents[i // 3] if i % 3 and parents[i // 3:] else None
+        comment = submit_comment(post=post, parent=parent, author_name=f"Reader {i}",
+            author_email=f"r{i}@example.org", author_url="https://example.org/" if i % 4 == 0 else "",
+            body=f"Comment {i}: *some* thoughts, a quote\\n\\n> earlier words\\n\\nand https://example.org/{i}")
+        parents.append(comment)
+    print(post.get_absolute_url())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not answer within {timeout}s")
+
+
+def wrk(url: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
+        capture_output=True, text=True, timeout=seconds + 30, check=True,
+    ).stdout
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_pids(parent: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
+NGINX_CONF = """
+worker_processes 2;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/tmp; proxy_temp_path {dir}/tmp; fastcgi_temp_path {dir}/tmp;
+    uwsgi_temp_path {dir}/tmp; scgi_temp_path {dir}/tmp;
+    default_type text/html;
+    server {{ listen 127.0.0.1:{port}; root {dir}/www; }}
+}}
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            raise SystemExit(f"{tool} is missing: apt-get install -y wrk nginx")
+
+    work = Path(tempfile.mkdtemp(prefix="commentariat-bench-"))
+    work.chmod(0o755)  # nginx workers run as an unprivileged user and must read www/
+    env = {**os.environ, "COMMENTARIAT_DATA_DIR": str(work / "data"),
+           "DJANGO_SETTINGS_MODULE": "commentariat.settings.base"}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    commentariat = [str(VENV_BIN / "python"), "-m", "commentariat"]
+    subprocess.run([*commentariat, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*commentariat, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    seeded = subprocess.run([*commentariat, "shell", "-v0", "-c", SEED], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    urls = [line for line in seeded.split() if line.startswith("/")]
+
+    app_port, nginx_port = free_port(), free_port()
+    server = subprocess.Popen([*commentariat, "serve", "--port", str(app_port), "--workers", "2"],
+                              env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+    nginx = None
+    try:
+        app = f"http://127.0.0.1:{app_port}"
+        wait_for(app + "/")
+        (work / "www").mkdir()
+        (work / "tmp").mkdir()
+        for size, url in zip((20, 500), urls):
+            html = urllib.request.urlopen(app + url).read()
+            (work / "www" / f"post-{size}.html").write_bytes(html)
+        (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port))
+        nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+        nginx = subprocess.Popen([nginx_bin, "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+                                 start_new_session=True)
+        static = f"http://127.0.0.1:{nginx_port}"
+        wait_for(static + "/post-20.html")
+
+        rows = []
+        for size, url in zip((20, 500), urls):
+            reference = wrk(f"{static}/post-{size}.html", args.seconds, args.connections)
+            loaded = wrk(app + url, args.seconds, args.connections)
+            single = wrk(app + url, args.seconds, 1)
+            rows.append((f"nginx static, {size} comments", args.connections, reference, None))
+            rows.append((f"commentariat, {size} comments", args.connections, loaded, reference))
+            rows.append((f"commentariat, {size} comments", 1, single, None))
+        worker_rss = max((rss_mb(pid) for pid in worker_pids(server.pid)), default=rss_mb(server.pid))
+    finally:
+        for process in (server, nginx):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=15)
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\n{'target':32} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs nginx':>9}")
+    for name, conns, result, reference in rows:
+        ratio = f"{result['rps'] / reference['rps']:.1%}" if reference else ""
+        print(f"{name:32} {conns:>5} {result['rps']:>9.1f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
+              f"{result['errors']:>6} {ratio:>9}")
+    print(f"\nlargest worker RSS after the run: {worker_rss:.1f} MB (2 workers)")
+
+
+if __name__ == "__main__":
+    main()

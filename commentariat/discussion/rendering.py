@@ -1,0 +1,92 @@
+"""The thread's HTML, built in Python.
+
+A 500-comment page is the hot path of the site: through the template engine each
+comment cost ~0.15 ms, through format_html ~0.06 ms, with f-strings and the
+standard library's escape a few microseconds (bench/post_page.py). Every value a
+reader controls goes through _escape; body_html was sanitized by nh3 on save.
+"""
+
+from html import escape as _escape
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from .threads import ThreadNode
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_AWAITING = '<p class="comment-awaiting">Your comment is awaiting moderation.</p>'
+
+
+def render_thread(nodes: list[ThreadNode], *, page_number: int, accepts_replies: bool,
+                  reply_to_id: int | None = None, reply_form: str = "") -> SafeString:
+    """The <li> items of a page of the thread; reply_form goes under the comment it answers."""
+    page_query = f"cpage={page_number}&amp;" if page_number > 1 else ""
+    parts: list[str] = []
+    for node in nodes:
+        _render_node(node, parts, page_query, accepts_replies, reply_to_id, reply_form)
+    return mark_safe("".join(parts))
+
+
+def display_datetime(moment) -> str:
+    """'November 20, 2026 at 7:50 a.m.' in the site's time zone."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    meridiem = "a.m." if local.hour < 12 else "p.m."
+    return f"{_MONTHS[local.month - 1]} {local.day}, {local.year} at {hour}:{local.minute:02d} {meridiem}"
+
+
+def _render_node(node: ThreadNode, parts: list[str], page_query: str, accepts_replies: bool,
+                 reply_to_id: int | None, reply_form: str) -> None:
+    comment = node.comment
+    anchor = f"comment-{comment.pk}"
+    if node.is_placeholder:
+        number = _escape(comment.number)
+        parts.append(
+            f'<li id="{anchor}" class="comment depth-{comment.depth} comment-removed">'
+            f'<article aria-label="Comment {number}"><p class="comment-meta">'
+            f'<a class="comment-number" href="#{anchor}">{number}</a></p>'
+            f'<p class="comment-removed-note">Comment removed.</p></article>'
+        )
+    else:
+        pending = " comment-pending" if node.is_pending else ""
+        parts.append(f'<li id="{anchor}" class="comment depth-{comment.depth}{pending}">')
+        parts.append(_render_article(node, anchor, page_query, accepts_replies and not node.is_pending))
+    if reply_to_id == comment.pk:
+        parts.append(reply_form)
+    if node.children:
+        parts.append('<ol class="children">')
+        for child in node.children:
+            _render_node(child, parts, page_query, accepts_replies, reply_to_id, reply_form)
+        parts.append("</ol>")
+    parts.append("</li>")
+
+
+def _render_article(node: ThreadNode, anchor: str, page_query: str, show_reply: bool) -> str:
+    comment = node.comment
+    name = _escape(comment.author_name)
+    if comment.number:
+        number = _escape(comment.number)
+        label = f"Comment {number}"
+        number_link = f'<a class="comment-number" href="#{anchor}" title="Link to comment {number}">{number}</a> '
+    else:
+        label, number_link = "Your comment", ""
+    if comment.author_url:
+        author = f'<a href="{_escape(comment.author_url)}" rel="nofollow ugc noopener"><bdi>{name}</bdi></a>'
+    else:
+        author = f"<bdi>{name}</bdi>"
+    reply = ""
+    if show_reply:
+        reply = (
+            f'<p class="comment-actions"><a class="comment-reply-link" '
+            f'href="?{page_query}replytocom={comment.pk}#respond" data-comment-id="{comment.pk}" '
+            f'data-author="{name}" aria-label="Reply to {name}">Reply</a></p>'
+        )
+    return (
+        f'<article aria-label="{label}"><header class="comment-meta">{number_link}'
+        f'<span class="comment-author">{author}</span> '
+        f'<a class="comment-date" href="#{anchor}"><time datetime="{comment.created_at.isoformat()}">'
+        f"{display_datetime(comment.created_at)}</time></a></header>"
+        f'{_AWAITING if node.is_pending else ""}'
+        f'<div class="comment-body">{comment.body_html}</div>{reply}</article>'
+    )
