@@ -45,6 +45,9 @@ chromium:
 	else echo "Chromium is not installed and this is not root: the browser tests will be skipped."; fi
 
 bench: $(VENV)/.installed-test
+	@if ! command -v wrk >/dev/null || ! [ -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 install -y wrk nginx; \
+	  else echo "The benchmark needs wrk and nginx (apt-get install -y wrk nginx)." >&2; exit 1; fi; fi
 	$(BIN)/python bench/post_page.py
 
 clean:
