@@ -1,10 +1,18 @@
 """The site as an operator meets it: the console script, a fresh data dir, the demo loader."""
 
+import http.cookiejar
 import os
+import re
+import signal
+import socket
 import sqlite3
 import stat
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 from django.core.management import call_command
@@ -49,3 +57,71 @@ def test_demo_site_loads_a_long_discussion_and_a_second_run_changes_nothing():
     assert long_post.comment_count >= 20
     assert long_post.body_html.count("<blockquote>") >= 3
     assert Comment.objects.filter(post=long_post, depth=2).exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served_site(tmp_path):
+    """The demo site under the production server, on SQLite in a fresh data dir, with a 1 s lock timeout."""
+    _commentariat(tmp_path, "migrate", "--noinput", "-v0")
+    _commentariat(tmp_path, "collectstatic", "--noinput", "-v0")
+    _commentariat(tmp_path, "load-demo-site")
+    port = _free_port()
+    env = {**os.environ, "COMMENTARIAT_DATA_DIR": str(tmp_path), "COMMENTARIAT_SQLITE_TIMEOUT": "1",
+           "DJANGO_SETTINGS_MODULE": "commentariat.settings.base"}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "commentariat", "serve", "--port", str(port), "--workers", "1"],
+                              env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, tmp_path / "commentariat.sqlite3"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def _post_comment(base: str, path: str, body: str):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + path).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "author_name": "Lock Tester",
+                                   "author_email": "lock@example.org", "body": body}).encode()
+    request = urllib.request.Request(base + path + "comments/", data=data, headers={"Referer": base + path})
+    try:
+        with opener.open(request) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
+
+
+def test_locked_database_tells_the_commenter_to_retry_and_then_recovers(served_site):
+    base, database = served_site
+    path = "/2026/11/why-we-number-our-comments/"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock past the busy timeout
+    try:
+        status, headers, body = _post_comment(base, path, "Sent while the database was locked.")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert status == 503
+    assert int(headers["retry-after"]) > 0
+    assert "What you sent was not saved." in body
+    status, _, body = _post_comment(base, path, "Sent after the lock was released.")
+    assert status == 200 and "Sent after the lock was released." in body
+    with sqlite3.connect(database) as db:
+        bodies = [row[0] for row in db.execute("SELECT body FROM discussion_comment")]
+    assert "Sent while the database was locked." not in bodies
+    assert "Sent after the lock was released." in bodies
