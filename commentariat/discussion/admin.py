@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .models import Comment
+from .services import approve_comment, remove_comment
 
 
 @admin.register(Comment)
@@ -9,4 +10,18 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["author_name", "author_email", "body"]
     raw_id_fields = ["post", "parent"]
-    readonly_fields = ["number", "depth", "published_at", "ip_address", "user_agent"]
+    # Status changes go through the services (numbering, counts), never a bare field edit.
+    readonly_fields = ["status", "number", "depth", "published_at", "ip_address", "user_agent"]
+    actions = ["approve_selected", "remove_selected"]
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        for comment in queryset.select_related("post", "parent"):
+            approve_comment(comment=comment)
+        self.message_user(request, f"Approved {queryset.count()} comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Remove selected comments", permissions=["change"])
+    def remove_selected(self, request, queryset):
+        for comment in queryset:
+            remove_comment(comment=comment)
+        self.message_user(request, f"Removed {queryset.count()} comment(s).", messages.SUCCESS)
