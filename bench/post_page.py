@@ -65,8 +65,20 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
     out = subprocess.run(
-        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
-        capture_output=True, text=True, timeout=seconds + 30, check=True,
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
     ).stdout
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -121,38 +133,47 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="commentariat-bench-"))
     work.chmod(0o755)  # nginx workers run as an unprivileged user and must read www/
-    env = {**os.environ, "COMMENTARIAT_DATA_DIR": str(work / "data"),
-           "DJANGO_SETTINGS_MODULE": "commentariat.settings.base"}
+    env = {
+        **os.environ,
+        "COMMENTARIAT_DATA_DIR": str(work / "data"),
+        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
+    }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     commentariat = [str(VENV_BIN / "python"), "-m", "commentariat"]
     subprocess.run([*commentariat, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*commentariat, "collectstatic", "--noinput", "-v0"], env=env, check=True)
-    seeded = subprocess.run([*commentariat, "shell", "-v0", "-c", SEED], env=env, check=True,
-                            capture_output=True, text=True).stdout
+    seeded = subprocess.run(
+        [*commentariat, "shell", "-v0", "-c", SEED], env=env, check=True, capture_output=True, text=True
+    ).stdout
     urls = [line for line in seeded.split() if line.startswith("/")]
 
     app_port, nginx_port = free_port(), free_port()
-    server = subprocess.Popen([*commentariat, "serve", "--port", str(app_port), "--workers", "2"],
-                              env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*commentariat, "serve", "--port", str(app_port), "--workers", "2"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
     nginx = None
     try:
         app = f"http://127.0.0.1:{app_port}"
         wait_for(app + "/")
         (work / "www").mkdir()
         (work / "tmp").mkdir()
-        for size, url in zip((20, 500), urls):
+        for size, url in zip((20, 500), urls, strict=True):
             html = urllib.request.urlopen(app + url).read()
             (work / "www" / f"post-{size}.html").write_bytes(html)
         (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port))
         nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
-        nginx = subprocess.Popen([nginx_bin, "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
-                                 start_new_session=True)
+        nginx = subprocess.Popen(
+            [nginx_bin, "-c", str(work / "nginx.conf"), "-g", "daemon off;"], start_new_session=True
+        )
         static = f"http://127.0.0.1:{nginx_port}"
         wait_for(static + "/post-20.html")
 
         rows = []
-        for size, url in zip((20, 500), urls):
+        for size, url in zip((20, 500), urls, strict=True):
             reference = wrk(f"{static}/post-{size}.html", args.seconds, args.connections)
             loaded = wrk(app + url, args.seconds, args.connections)
             single = wrk(app + url, args.seconds, 1)
@@ -167,11 +188,15 @@ def main() -> None:
                 process.wait(timeout=15)
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\n{'target':32} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs nginx':>9}")
+    print(
+        f"\n{'target':32} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs nginx':>9}"
+    )
     for name, conns, result, reference in rows:
         ratio = f"{result['rps'] / reference['rps']:.1%}" if reference else ""
-        print(f"{name:32} {conns:>5} {result['rps']:>9.1f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
-              f"{result['errors']:>6} {ratio:>9}")
+        print(
+            f"{name:32} {conns:>5} {result['rps']:>9.1f} {result['p50']:>8.2f} {result['p99']:>8.2f} "
+            f"{result['errors']:>6} {ratio:>9}"
+        )
     print(f"\nlargest worker RSS after the run: {worker_rss:.1f} MB (2 workers)")
 
 

@@ -8,15 +8,21 @@ import pytest  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
 def pytest_collection_modifyitems(config, items):
     if os.path.exists(CHROMIUM):
         return
-    skip = pytest.mark.skip(reason=f"Chromium is not installed at {CHROMIUM}; `make test` as root installs it")
+    skip = pytest.mark.skip(
+        reason=f"Chromium is not installed at {CHROMIUM}; `make test` as root installs it"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)

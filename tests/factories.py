@@ -13,23 +13,42 @@ from commentariat.publishing.models import Post
 _serial = count(1)
 
 
-def make_post(*, author=None, title=None, body="A paragraph of analysis.", status=Post.Status.PUBLISHED,
-              published_at=None, comments_open=True, **fields) -> Post:
+def make_post(
+    *,
+    author=None,
+    title=None,
+    body="A paragraph of analysis.",
+    status=Post.Status.PUBLISHED,
+    published_at=None,
+    comments_open=True,
+    **fields,
+) -> Post:
     n = next(_serial)
     if author is None:
         author, _ = get_user_model().objects.get_or_create(username="factory-author")
     if published_at is None and status == Post.Status.PUBLISHED:
         published_at = timezone.now() - timedelta(days=1, minutes=n)
     return Post.objects.create(
-        title=title or f"Post number {n}", slug=fields.pop("slug", f"post-number-{n}"), author=author,
-        body=body, status=status, published_at=published_at, comments_open=comments_open, **fields,
+        title=title or f"Post number {n}",
+        slug=fields.pop("slug", f"post-number-{n}"),
+        author=author,
+        body=body,
+        status=status,
+        published_at=published_at,
+        comments_open=comments_open,
+        **fields,
     )
 
 
-def make_comment(post: Post, *, parent: Comment | None = None, body=None, name="Reader",
-                 email=None, url="") -> Comment:
+def make_comment(
+    post: Post, *, parent: Comment | None = None, body=None, name="Reader", email=None, url=""
+) -> Comment:
     n = next(_serial)
     return submit_comment(
-        post=post, parent=parent, author_name=name, author_email=email or f"reader{n}@example.org",
-        author_url=url, body=body or f"Comment text {n}",
+        post=post,
+        parent=parent,
+        author_name=name,
+        author_email=email or f"reader{n}@example.org",
+        author_url=url,
+        body=body or f"Comment text {n}",
     )

@@ -14,9 +14,38 @@ from markdown_it import MarkdownIt
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 
 _POST_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "em", "strong", "del", "sup", "sub",
-    "blockquote", "cite", "q", "abbr", "ul", "ol", "li", "a", "img", "figure",
-    "figcaption", "pre", "code", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "em",
+    "strong",
+    "del",
+    "sup",
+    "sub",
+    "blockquote",
+    "cite",
+    "q",
+    "abbr",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "pre",
+    "code",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 _POST_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -36,8 +65,19 @@ _post_markdown = MarkdownIt("commonmark", {"html": True, "linkify": True}).enabl
 # Comments: paragraphs, line breaks, emphasis, quotes, code and links, nothing else.
 # Raw HTML is escaped as text, so "<b>" shows as typed.
 _comment_markdown = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True}).enable(
-    ["blockquote", "emphasis", "newline", "escape", "entity", "backticks", "link", "linkify",
-     "autolink", "fence", "code"]
+    [
+        "blockquote",
+        "emphasis",
+        "newline",
+        "escape",
+        "entity",
+        "backticks",
+        "link",
+        "linkify",
+        "autolink",
+        "fence",
+        "code",
+    ]
 )
 
 

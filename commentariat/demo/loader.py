@@ -16,8 +16,7 @@ from . import content
 def load_demo_site() -> int:
     """Create the demo posts that do not exist yet; returns how many were created."""
     author = _demo_author()
-    specs = [{**content.LIBRARY_LEVY_POST, "comments": content.LIBRARY_LEVY_COMMENTS},
-             *content.SHORT_POSTS]
+    specs = [{**content.LIBRARY_LEVY_POST, "comments": content.LIBRARY_LEVY_COMMENTS}, *content.SHORT_POSTS]
     created = 0
     for spec in specs:
         if Post.objects.filter(slug=spec["slug"]).exists():
@@ -31,8 +30,11 @@ def _demo_author():
     user_model = get_user_model()
     author, made = user_model.objects.get_or_create(
         username=content.AUTHOR["username"],
-        defaults={"first_name": content.AUTHOR["first_name"], "last_name": content.AUTHOR["last_name"],
-                  "is_staff": True},
+        defaults={
+            "first_name": content.AUTHOR["first_name"],
+            "last_name": content.AUTHOR["last_name"],
+            "is_staff": True,
+        },
     )
     if made:
         author.set_unusable_password()
@@ -43,14 +45,24 @@ def _demo_author():
 def _create_post(spec: dict, author) -> Post:
     published_at = datetime.fromisoformat(spec["published_at"])
     post = Post.objects.create(
-        title=spec["title"], slug=spec["slug"], author=author, body=spec["body"],
-        excerpt=spec.get("excerpt", ""), status=Post.Status.PUBLISHED, published_at=published_at,
+        title=spec["title"],
+        slug=spec["slug"],
+        author=author,
+        body=spec["body"],
+        excerpt=spec.get("excerpt", ""),
+        status=Post.Status.PUBLISHED,
+        published_at=published_at,
     )
     by_key: dict[str, Comment] = {}
     for key, parent_key, name, email, url, minutes, text in spec.get("comments", []):
         comment = submit_comment(
-            post=post, parent=by_key.get(parent_key), author_name=name, author_email=email,
-            author_url=url, body=text, ip_address="192.0.2.10",
+            post=post,
+            parent=by_key.get(parent_key),
+            author_name=name,
+            author_email=email,
+            author_url=url,
+            body=text,
+            ip_address="192.0.2.10",
         )
         moment = published_at + timedelta(minutes=minutes)
         Comment.objects.filter(pk=comment.pk).update(created_at=moment, published_at=moment)

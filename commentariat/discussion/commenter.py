@@ -25,7 +25,9 @@ def remembered_details(request: HttpRequest) -> dict:
 
 
 def remember_details(response: HttpResponse, cleaned_data: dict) -> None:
-    payload = signing.dumps({key: cleaned_data.get(key, "") for key in _REMEMBERED_FIELDS}, salt=_REMEMBER_SALT)
+    payload = signing.dumps(
+        {key: cleaned_data.get(key, "") for key in _REMEMBERED_FIELDS}, salt=_REMEMBER_SALT
+    )
     response.set_cookie(
         REMEMBER_COOKIE,
         payload,

@@ -44,7 +44,7 @@ class CommentForm(forms.Form):
         # Limits are checked in clean_*(), so that a long text is refused with a message, not cut.
         self.name_limit = limits["COMMENT_NAME_MAX_LENGTH"]
         self.body_limit = limits["COMMENT_BODY_MAX_LENGTH"]
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if field.required:
                 field.widget.attrs["required"] = True
 

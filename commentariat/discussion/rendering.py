@@ -13,13 +13,31 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .threads import ThreadNode
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _AWAITING = '<p class="comment-awaiting">Your comment is awaiting moderation.</p>'
 
 
-def render_thread(nodes: list[ThreadNode], *, page_number: int, accepts_replies: bool,
-                  reply_to_id: int | None = None, reply_form: str = "") -> SafeString:
+def render_thread(
+    nodes: list[ThreadNode],
+    *,
+    page_number: int,
+    accepts_replies: bool,
+    reply_to_id: int | None = None,
+    reply_form: str = "",
+) -> SafeString:
     """The <li> items of a page of the thread; reply_form goes under the comment it answers."""
     page_query = f"cpage={page_number}&amp;" if page_number > 1 else ""
     parts: list[str] = []
@@ -36,8 +54,14 @@ def display_datetime(moment) -> str:
     return f"{_MONTHS[local.month - 1]} {local.day}, {local.year} at {hour}:{local.minute:02d} {meridiem}"
 
 
-def _render_node(node: ThreadNode, parts: list[str], page_query: str, accepts_replies: bool,
-                 reply_to_id: int | None, reply_form: str) -> None:
+def _render_node(
+    node: ThreadNode,
+    parts: list[str],
+    page_query: str,
+    accepts_replies: bool,
+    reply_to_id: int | None,
+    reply_form: str,
+) -> None:
     comment = node.comment
     anchor = f"comment-{comment.pk}"
     if node.is_placeholder:
@@ -68,7 +92,9 @@ def _render_article(node: ThreadNode, anchor: str, page_query: str, show_reply: 
     if comment.number:
         number = _escape(comment.number)
         label = f"Comment {number}"
-        number_link = f'<a class="comment-number" href="#{anchor}" title="Link to comment {number}">{number}</a> '
+        number_link = (
+            f'<a class="comment-number" href="#{anchor}" title="Link to comment {number}">{number}</a> '
+        )
     else:
         label, number_link = "Your comment", ""
     if comment.author_url:
@@ -87,6 +113,6 @@ def _render_article(node: ThreadNode, anchor: str, page_query: str, show_reply: 
         f'<span class="comment-author">{author}</span> '
         f'<a class="comment-date" href="#{anchor}"><time datetime="{comment.created_at.isoformat()}">'
         f"{display_datetime(comment.created_at)}</time></a></header>"
-        f'{_AWAITING if node.is_pending else ""}'
+        f"{_AWAITING if node.is_pending else ''}"
         f'<div class="comment-body">{comment.body_html}</div>{reply}</article>'
     )

@@ -142,6 +142,4 @@ def _assign_number(comment: Comment) -> None:
         comment.depth, comment.root_sequence = parent.depth + 1, parent.root_sequence
     comment.sequence = sequence
     comment.published_at = timezone.now()
-    comment.save(
-        update_fields=["number", "sort_key", "depth", "root_sequence", "sequence", "published_at"]
-    )
+    comment.save(update_fields=["number", "sort_key", "depth", "root_sequence", "sequence", "published_at"])

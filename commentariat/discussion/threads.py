@@ -15,8 +15,19 @@ from .models import Comment
 
 # What the page needs; the email and the raw text stay in the database.
 _PAGE_FIELDS = [
-    "id", "post_id", "parent_id", "status", "author_name", "author_url", "body_html",
-    "number", "depth", "root_sequence", "sort_key", "created_at", "published_at",
+    "id",
+    "post_id",
+    "parent_id",
+    "status",
+    "author_name",
+    "author_url",
+    "body_html",
+    "number",
+    "depth",
+    "root_sequence",
+    "sort_key",
+    "created_at",
+    "published_at",
 ]
 
 

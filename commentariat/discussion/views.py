@@ -30,7 +30,9 @@ def comment_create(request, year, month, slug):
         return render_post_page(request, post, comment_form=form, status=400)
     try:
         comment = submit_comment(
-            post=post, **form.comment_fields(), ip_address=client_ip(request),
+            post=post,
+            **form.comment_fields(),
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
     except CommentRefused as error:
@@ -74,7 +76,9 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "thread": thread,
         "comment_form": comment_form,
         "reply_to": reply_to,
-        "structured_data": post_structured_data(post, thread, url=request.build_absolute_uri(post.get_absolute_url())),
+        "structured_data": post_structured_data(
+            post, thread, url=request.build_absolute_uri(post.get_absolute_url())
+        ),
     }
     return render(request, "discussion/post_detail.html", context, status=status)
 

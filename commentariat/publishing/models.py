@@ -23,10 +23,10 @@ class Post(TimeStampedModel):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
+    excerpt = models.TextField(
+        blank=True, help_text="Shown in lists and feeds; taken from the body when empty."
     )
-    excerpt = models.TextField(blank=True, help_text="Shown in lists and feeds; taken from the body when empty.")
     body = models.TextField(help_text="Markdown. HTML is allowed and sanitized.")
     body_html = models.TextField(editable=False, blank=True, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)

@@ -15,12 +15,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def thread(post):
     first = make_comment(post, name="First Reader", body="The first comment.")
-    second = make_comment(post, name="Second Reader", email="second.private@example.org",
-                          body="The second comment.")
+    second = make_comment(
+        post, name="Second Reader", email="second.private@example.org", body="The second comment."
+    )
     return post, first, second
 
 
-def _fill(scope, *, body="My reply, in the browser.", name="Browser Reader", email="browser.private@example.org"):
+def _fill(
+    scope, *, body="My reply, in the browser.", name="Browser Reader", email="browser.private@example.org"
+):
     scope.get_by_role("textbox", name="Comment", exact=True).fill(body)
     scope.get_by_role("textbox", name="Name", exact=True).fill(name)
     scope.get_by_role("textbox", name="Email", exact=True).fill(email)

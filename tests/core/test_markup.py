@@ -1,6 +1,7 @@
 from html.parser import HTMLParser
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from commentariat.core.markup import render_comment_html, render_post_html
 
@@ -48,12 +49,28 @@ def test_post_keeps_editorial_markup_and_drops_scripts():
     assert "<script" not in html and "onclick" not in html
 
 
-hostile_fragments = st.sampled_from([
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))", "[x](data:text/html,hi)", '<a href="javascript:x">y</a>',
-    "<style>body{}</style>", '<p style="x">', "<iframe src=//evil>", "\u202e", "\x00", "*", ">", "\n\n",
-    "https://example.org", "<svg onload=x>", "&#106;avascript:", "`code`",
-])
+hostile_fragments = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](data:text/html,hi)",
+        '<a href="javascript:x">y</a>',
+        "<style>body{}</style>",
+        '<p style="x">',
+        "<iframe src=//evil>",
+        "\u202e",
+        "\x00",
+        "*",
+        ">",
+        "\n\n",
+        "https://example.org",
+        "<svg onload=x>",
+        "&#106;avascript:",
+        "`code`",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -22,11 +22,20 @@ from commentariat.publishing.models import Post
 
 
 def _commentariat(data_dir, *args):
-    env = {**os.environ, "COMMENTARIAT_DATA_DIR": str(data_dir),
-           "DJANGO_SETTINGS_MODULE": "commentariat.settings.base"}
+    env = {
+        **os.environ,
+        "COMMENTARIAT_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
+    }
     env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "commentariat", *args], env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "commentariat", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
 
 
 def test_fresh_data_dir_gets_a_kept_secret_key_and_a_wal_sqlite_database(tmp_path):
@@ -48,11 +57,15 @@ def test_console_script_accepts_hyphenated_command_names(tmp_path):
 @pytest.mark.django_db
 def test_demo_site_loads_a_long_discussion_and_a_second_run_changes_nothing():
     call_command("load_demo_site", stdout=open(os.devnull, "w"))
-    snapshot = (list(Post.objects.values_list("pk", "updated_at", "comment_count")),
-                list(Comment.objects.values_list("pk", "number", "updated_at")))
+    snapshot = (
+        list(Post.objects.values_list("pk", "updated_at", "comment_count")),
+        list(Comment.objects.values_list("pk", "number", "updated_at")),
+    )
     call_command("load_demo_site", stdout=open(os.devnull, "w"))
-    assert (list(Post.objects.values_list("pk", "updated_at", "comment_count")),
-            list(Comment.objects.values_list("pk", "number", "updated_at"))) == snapshot
+    assert (
+        list(Post.objects.values_list("pk", "updated_at", "comment_count")),
+        list(Comment.objects.values_list("pk", "number", "updated_at")),
+    ) == snapshot
     long_post = Post.objects.get(slug="library-levy-and-trust")
     assert long_post.comment_count >= 20
     assert long_post.body_html.count("<blockquote>") >= 3
@@ -72,11 +85,20 @@ def served_site(tmp_path):
     _commentariat(tmp_path, "collectstatic", "--noinput", "-v0")
     _commentariat(tmp_path, "load-demo-site")
     port = _free_port()
-    env = {**os.environ, "COMMENTARIAT_DATA_DIR": str(tmp_path), "COMMENTARIAT_SQLITE_TIMEOUT": "1",
-           "DJANGO_SETTINGS_MODULE": "commentariat.settings.base"}
+    env = {
+        **os.environ,
+        "COMMENTARIAT_DATA_DIR": str(tmp_path),
+        "COMMENTARIAT_SQLITE_TIMEOUT": "1",
+        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
+    }
     env.pop("DATABASE_URL", None)
-    server = subprocess.Popen([sys.executable, "-m", "commentariat", "serve", "--port", str(port), "--workers", "1"],
-                              env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "commentariat", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -96,12 +118,22 @@ def _post_comment(base: str, path: str, body: str):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + path).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "author_name": "Lock Tester",
-                                   "author_email": "lock@example.org", "body": body}).encode()
+    data = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "author_name": "Lock Tester",
+            "author_email": "lock@example.org",
+            "body": body,
+        }
+    ).encode()
     request = urllib.request.Request(base + path + "comments/", data=data, headers={"Referer": base + path})
     try:
         with opener.open(request) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read().decode(),
+            )
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
 

@@ -16,8 +16,9 @@ def test_unknown_address_gets_a_readable_404(client):
 
 
 def test_locked_database_gives_503_with_retry_after(client, post):
-    with mock.patch("commentariat.discussion.views.thread_page",
-                    side_effect=OperationalError("database is locked")):
+    with mock.patch(
+        "commentariat.discussion.views.thread_page", side_effect=OperationalError("database is locked")
+    ):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()
@@ -25,10 +26,13 @@ def test_locked_database_gives_503_with_retry_after(client, post):
 
 
 def test_commenter_learns_their_comment_was_not_saved_when_the_database_is_locked(client, post):
-    with mock.patch("commentariat.discussion.views.submit_comment",
-                    side_effect=OperationalError("database is locked")):
-        response = client.post(post.get_absolute_url() + "comments/", {
-            "author_name": "A", "author_email": "a@example.org", "body": "Hello"})
+    with mock.patch(
+        "commentariat.discussion.views.submit_comment", side_effect=OperationalError("database is locked")
+    ):
+        response = client.post(
+            post.get_absolute_url() + "comments/",
+            {"author_name": "A", "author_email": "a@example.org", "body": "Hello"},
+        )
     assertContains(response, "What you sent was not saved.", status_code=503)
 
 

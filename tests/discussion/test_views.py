@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(**overrides):
-    data = {"author_name": "Ada Reader", "author_email": "ada@example.org", "author_url": "",
-            "body": "A thoughtful reply."}
+    data = {
+        "author_name": "Ada Reader",
+        "author_email": "ada@example.org",
+        "author_url": "",
+        "body": "A thoughtful reply.",
+    }
     data.update(overrides)
     return data
 
@@ -49,7 +53,9 @@ def _json_ld(response):
 def test_posting_a_comment_lands_on_its_anchor_and_shows_it_numbered(client, post):
     response = client.post(_comment_url(post), _form())
     comment = Comment.objects.get()
-    assertRedirects(response, f"{post.get_absolute_url()}#comment-{comment.pk}", fetch_redirect_response=False)
+    assertRedirects(
+        response, f"{post.get_absolute_url()}#comment-{comment.pk}", fetch_redirect_response=False
+    )
     page = client.get(post.get_absolute_url())
     assertContains(page, "A thoughtful reply.")
     assertContains(page, f'<a class="comment-number" href="#comment-{comment.pk}"', html=False)
@@ -64,8 +70,9 @@ def test_reply_is_numbered_under_its_parent(client, post):
 
 
 def test_each_field_error_is_shown_beside_it_and_the_text_is_kept(client, post):
-    response = client.post(_comment_url(post), _form(author_name="", author_email="not-an-email",
-                                                       body="Keep this text, please."))
+    response = client.post(
+        _comment_url(post), _form(author_name="", author_email="not-an-email", body="Keep this text, please.")
+    )
     assert response.status_code == 400
     assertContains(response, "Please enter your name.", status_code=400)
     assertContains(response, "Please enter a valid email address", status_code=400)
@@ -139,13 +146,15 @@ def test_emoji_and_any_unicode_survive_unchanged(client, post):
 
 
 def test_hostile_comment_text_is_inert(client, post):
-    body = ('<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) '
-            '[data](data:text/html;base64,PHNjcmlwdD4=) <a href="#" style="color:red">x</a>')
+    body = (
+        "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) "
+        '[data](data:text/html;base64,PHNjcmlwdD4=) <a href="#" style="color:red">x</a>'
+    )
     client.post(_comment_url(post), _form(body=body))
     comment = Comment.objects.get()
     html = client.get(post.get_absolute_url()).content.decode()
     start = html.index(f'id="comment-{comment.pk}"')
-    elements = _elements(html[start:html.index("</li>", start)])
+    elements = _elements(html[start : html.index("</li>", start)])
     tags = {tag for tag, _ in elements}
     attributes = {name for _, attrs in elements for name, _ in attrs}
     hrefs = [value for _, attrs in elements for name, value in attrs if name == "href"]
@@ -155,8 +164,10 @@ def test_hostile_comment_text_is_inert(client, post):
 
 
 def test_hostile_name_and_website_are_inert(client, post):
-    client.post(_comment_url(post), _form(author_name='<b onmouseover="x()">Mallory</b>',
-                                          author_url="javascript:alert(1)"))
+    client.post(
+        _comment_url(post),
+        _form(author_name='<b onmouseover="x()">Mallory</b>', author_url="javascript:alert(1)"),
+    )
     assert not Comment.objects.exists()  # the website is refused
     client.post(_comment_url(post), _form(author_name='<b onmouseover="x()">Mallory</b>'))
     page = client.get(post.get_absolute_url())
@@ -166,7 +177,9 @@ def test_hostile_name_and_website_are_inert(client, post):
 def test_author_name_links_to_their_website_as_user_content(client, post):
     make_comment(post, name="Web Person", url="https://example.net/me")
     page = client.get(post.get_absolute_url())
-    assertContains(page, '<a href="https://example.net/me" rel="nofollow ugc noopener"><bdi>Web Person</bdi></a>')
+    assertContains(
+        page, '<a href="https://example.net/me" rel="nofollow ugc noopener"><bdi>Web Person</bdi></a>'
+    )
 
 
 def test_commenter_email_appears_nowhere_in_the_page(client, post):
@@ -220,8 +233,11 @@ def test_long_threads_are_paged_and_numbers_continue(client, post, comments_per_
     assert client.get(post.get_absolute_url() + "?cpage=9").status_code == 404
     assert client.get(post.get_absolute_url() + "?cpage=x").status_code == 404
     permalink = client.get(comments[4].get_permalink())
-    assertRedirects(permalink, f"{post.get_absolute_url()}?cpage=3#comment-{comments[4].pk}",
-                    fetch_redirect_response=False)
+    assertRedirects(
+        permalink,
+        f"{post.get_absolute_url()}?cpage=3#comment-{comments[4].pk}",
+        fetch_redirect_response=False,
+    )
 
 
 def test_reply_on_a_later_page_lands_on_that_page(client, post, comments_per_page):

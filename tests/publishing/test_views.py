@@ -34,18 +34,26 @@ def test_home_is_paginated(client, author, settings):
 @pytest.mark.parametrize("state", ["draft", "scheduled"])
 def test_unpublished_posts_leak_nowhere(client, author, state):
     if state == "draft":
-        hidden = make_post(author=author, title="Secret draft", status=Post.Status.DRAFT,
-                           published_at=timezone.now() - timedelta(days=1))
+        hidden = make_post(
+            author=author,
+            title="Secret draft",
+            status=Post.Status.DRAFT,
+            published_at=timezone.now() - timedelta(days=1),
+        )
     else:
-        hidden = make_post(author=author, title="Secret draft", published_at=timezone.now() + timedelta(days=1))
+        hidden = make_post(
+            author=author, title="Secret draft", published_at=timezone.now() + timedelta(days=1)
+        )
     when = timezone.localtime(hidden.published_at)
     for url in ("/", f"/{when.year}/{when.month:02d}/"):
         response = client.get(url)
         assert "Secret draft" not in response.content.decode()
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get(hidden.get_absolute_url() + "comments/").status_code == 405
-    response = client.post(hidden.get_absolute_url() + "comments/",
-                           {"author_name": "A", "author_email": "a@example.org", "body": "x"})
+    response = client.post(
+        hidden.get_absolute_url() + "comments/",
+        {"author_name": "A", "author_email": "a@example.org", "body": "x"},
+    )
     assert response.status_code == 404
 
 
@@ -60,9 +68,11 @@ def test_monthly_archive_lists_that_months_posts(client, author):
 
 
 def test_post_page_shows_title_author_date_and_rendered_body(client, author):
-    post = make_post(author=author, title="Rendered", body="Some *emphasis* and a [link](https://example.org).")
+    post = make_post(
+        author=author, title="Rendered", body="Some *emphasis* and a [link](https://example.org)."
+    )
     response = client.get(post.get_absolute_url())
-    assertContains(response, "<h1 id=\"post-title\">Rendered</h1>", html=False)
+    assertContains(response, '<h1 id="post-title">Rendered</h1>', html=False)
     assertContains(response, "Edith Writer")
     assertContains(response, "<em>emphasis</em>")
     assertContains(response, '<a href="https://example.org" rel="noopener">link</a>')

@@ -5,41 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('publishing', '0001_initial'),
+        ("publishing", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting review'), ('approved', 'Approved'), ('spam', 'Spam'), ('removed', 'Removed')], db_index=True, default='pending', max_length=10)),
-                ('author_name', models.CharField(max_length=200)),
-                ('author_email', models.EmailField(max_length=254)),
-                ('author_url', models.URLField(blank=True, max_length=500)),
-                ('body', models.TextField()),
-                ('body_html', models.TextField(blank=True, default='', editable=False)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=500)),
-                ('number', models.CharField(blank=True, default='', editable=False, max_length=100)),
-                ('sequence', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('root_sequence', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('sort_key', models.CharField(blank=True, default='', editable=False, max_length=255)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='discussion.comment')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='publishing.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting review"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("removed", "Removed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("author_name", models.CharField(max_length=200)),
+                ("author_email", models.EmailField(max_length=254)),
+                ("author_url", models.URLField(blank=True, max_length=500)),
+                ("body", models.TextField()),
+                ("body_html", models.TextField(blank=True, default="", editable=False)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=500)),
+                ("number", models.CharField(blank=True, default="", editable=False, max_length=100)),
+                ("sequence", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("root_sequence", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ("sort_key", models.CharField(blank=True, default="", editable=False, max_length=255)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replies",
+                        to="discussion.comment",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="publishing.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['post', 'sort_key', 'created_at'],
-                'indexes': [models.Index(fields=['post', 'root_sequence', 'sort_key'], name='discussion__post_id_c133bb_idx'), models.Index(fields=['post', 'status'], name='discussion__post_id_3d381d_idx'), models.Index(fields=['author_email', 'created_at'], name='discussion__author__c934b3_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('post', 'number'), name='comment_number_unique_per_post')],
+                "ordering": ["post", "sort_key", "created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["post", "root_sequence", "sort_key"], name="discussion__post_id_c133bb_idx"
+                    ),
+                    models.Index(fields=["post", "status"], name="discussion__post_id_3d381d_idx"),
+                    models.Index(
+                        fields=["author_email", "created_at"], name="discussion__author__c934b3_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("number", ""), _negated=True),
+                        fields=("post", "number"),
+                        name="comment_number_unique_per_post",
+                    )
+                ],
             },
         ),
     ]

@@ -13,6 +13,9 @@ def comment_thread(context):
     if reply_to is not None:
         reply_form = context.template.engine.get_template("discussion/_comment_form.html").render(context)
     return render_thread(
-        thread.nodes, page_number=thread.number, accepts_replies=post.accepts_comments(),
-        reply_to_id=reply_to.pk if reply_to else None, reply_form=reply_form,
+        thread.nodes,
+        page_number=thread.number,
+        accepts_replies=post.accepts_comments(),
+        reply_to_id=reply_to.pk if reply_to else None,
+        reply_form=reply_form,
     )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('excerpt', models.TextField(blank=True, help_text='Shown in lists and feeds; taken from the body when empty.')),
-                ('body', models.TextField(help_text='Markdown. HTML is allowed and sanitized.')),
-                ('body_html', models.TextField(blank=True, default='', editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('comments_open', models.BooleanField(default=True)),
-                ('comment_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "excerpt",
+                    models.TextField(
+                        blank=True, help_text="Shown in lists and feeds; taken from the body when empty."
+                    ),
+                ),
+                ("body", models.TextField(help_text="Markdown. HTML is allowed and sanitized.")),
+                ("body_html", models.TextField(blank=True, default="", editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("comments_open", models.BooleanField(default=True)),
+                ("comment_count", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'published_at'], name='publishing__status_c7a84a_idx')],
+                "ordering": ["-published_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["status", "published_at"], name="publishing__status_c7a84a_idx")
+                ],
             },
         ),
     ]

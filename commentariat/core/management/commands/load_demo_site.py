@@ -8,4 +8,6 @@ class Command(BaseCommand):
         from commentariat.demo.loader import load_demo_site
 
         created = load_demo_site()
-        self.stdout.write(f"Demo site: {created} post(s) created." if created else "Demo site already loaded.")
+        self.stdout.write(
+            f"Demo site: {created} post(s) created." if created else "Demo site already loaded."
+        )
