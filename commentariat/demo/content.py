@@ -17,6 +17,8 @@ are missing. It is long. Pour something.
 
 ## What is actually on the table
 
+![A bar chart of the levy's three uses: Sunday hours, the Eastgate roof and the heating reserve](/static/commentariat/demo/levy-uses.svg)
+
 The levy would raise roughly 410,000 a year for six years. The library's own budget request
 lists three uses, in this order: restoring Sunday hours at the main branch, replacing the roof
 of the Eastgate branch, and a reserve for the building's heating system, which the facilities
