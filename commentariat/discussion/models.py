@@ -37,6 +37,14 @@ class Comment(TimeStampedModel):
     body = models.TextField()
     body_html = models.TextField(editable=False, blank=True, default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # A staff member writing as themselves (a moderator's reply).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why the comment has its status, for moderators only ("Held: 3 links", "Spam score 0.97").
+    status_reason = models.CharField(max_length=300, blank=True, default="")
+    spam_score = models.FloatField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     user_agent = models.CharField(max_length=500, blank=True)
 
     # Thread position, given once when the comment first becomes public and never changed:
@@ -57,6 +65,8 @@ class Comment(TimeStampedModel):
             models.Index(fields=["post", "root_sequence", "sort_key"]),
             models.Index(fields=["post", "status"]),
             models.Index(fields=["author_email", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -12,7 +12,7 @@ from commentariat.publishing.models import Post
 
 from .exceptions import CommentsClosed, InvalidParent
 from .models import SORT_KEY_DIGITS, Comment
-from .screening import screen_comment
+from .screening import comments_closed_message, screen_comment
 
 
 @transaction.atomic
@@ -32,8 +32,9 @@ def submit_comment(
     Raises CommentsClosed, InvalidParent, or ValidationError for a field over its limit.
     Returns the earlier comment instead when the same reader sent the same text moments ago.
     """
-    if not post.accepts_comments():
-        raise CommentsClosed(post)
+    closed = comments_closed_message(post)
+    if closed:
+        raise CommentsClosed(post, message=closed)
     if parent is not None and (parent.post_id != post.pk or not parent.is_public):
         raise InvalidParent()
     duplicate = _recent_duplicate(post=post, author_email=author_email, body=body)
@@ -51,7 +52,10 @@ def submit_comment(
     )
     validate_comment_limits(comment)
     comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent"])
-    comment.status = screen_comment(comment)
+    screening = screen_comment(comment)
+    comment.status, comment.status_reason = screening.status, screening.reason
+    comment.spam_score = screening.spam_score
+    comment.status_changed_at = timezone.now()
     comment.save()
     if comment.is_public:
         _make_public(comment)
@@ -61,8 +65,7 @@ def submit_comment(
 @transaction.atomic
 def approve_comment(*, comment: Comment) -> Comment:
     """Show a comment to readers; it keeps the number it had, or gets the next one."""
-    comment.status = Comment.Status.APPROVED
-    comment.save(update_fields=["status", "updated_at"])
+    _set_status(comment, Comment.Status.APPROVED)
     _make_public(comment)
     return comment
 
@@ -70,10 +73,31 @@ def approve_comment(*, comment: Comment) -> Comment:
 @transaction.atomic
 def remove_comment(*, comment: Comment) -> Comment:
     """Hide a comment from readers; with replies it stays as a numbered placeholder."""
-    comment.status = Comment.Status.REMOVED
-    comment.save(update_fields=["status", "updated_at"])
+    _set_status(comment, Comment.Status.REMOVED)
     refresh_comment_count(comment.post_id)
     return comment
+
+
+@transaction.atomic
+def mark_spam(*, comment: Comment) -> Comment:
+    """Hide a comment as spam; like a removal, replies keep it as a placeholder."""
+    _set_status(comment, Comment.Status.SPAM)
+    refresh_comment_count(comment.post_id)
+    return comment
+
+
+@transaction.atomic
+def hold_comment(*, comment: Comment) -> Comment:
+    """Put a comment back in the queue, hidden from readers."""
+    _set_status(comment, Comment.Status.PENDING)
+    refresh_comment_count(comment.post_id)
+    return comment
+
+
+def _set_status(comment: Comment, status: str) -> None:
+    comment.status = status
+    comment.status_changed_at = timezone.now()
+    comment.save(update_fields=["status", "status_changed_at", "updated_at"])
 
 
 def validate_comment_limits(comment: Comment) -> None:

@@ -11,6 +11,7 @@ from . import commenter
 from .exceptions import CommentRefused
 from .forms import CommentForm
 from .models import Comment
+from .screening import comments_closed_message, get_screener
 from .services import submit_comment
 from .structured_data import post_structured_data
 from .threads import PageOutOfRange, thread_page
@@ -37,7 +38,10 @@ def comment_create(request, year, month, slug):
         )
     except CommentRefused as error:
         form.add_error(None, str(error))
-        return render_post_page(request, post, comment_form=form, status=403)
+        response = render_post_page(request, post, comment_form=form, status=error.status_code)
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
+        return response
     except ValidationError as error:
         _add_field_errors(form, error)
         return render_post_page(request, post, comment_form=form, status=400)
@@ -71,8 +75,12 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
     reply_to = _reply_target(request, post, comment_form)
     if reply_to is not None and not comment_form.is_bound:
         comment_form.initial["parent"] = reply_to.pk
+    closed_message = comments_closed_message(post)
     context = {
         "post": post,
+        "comments_open": closed_message is None,
+        "closed_message": closed_message,
+        "reader_notice": get_screener().reader_notice(post) if closed_message is None else "",
         "thread": thread,
         "comment_form": comment_form,
         "reply_to": reply_to,

@@ -21,6 +21,12 @@ class Post(TimeStampedModel):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class CommentMode(models.TextChoices):
+        SITE = "", "As the site"
+        HOLD_NONE = "hold_none", "Hold nobody"
+        HOLD_FIRST_TIME = "hold_first_time", "Hold first-time commenters"
+        HOLD_ALL = "hold_all", "Hold all comments"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
@@ -32,6 +38,13 @@ class Post(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     comments_open = models.BooleanField(default=True)
+    comment_mode = models.CharField(
+        max_length=20,
+        choices=CommentMode,
+        blank=True,
+        default=CommentMode.SITE,
+        help_text="Overrides the site's moderation mode for this post.",
+    )
     # Approved comments, kept by the discussion app so lists need no join.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 

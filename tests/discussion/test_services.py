@@ -7,10 +7,13 @@ from django.utils import timezone
 
 from commentariat.discussion.exceptions import CommentsClosed, InvalidParent
 from commentariat.discussion.models import Comment
+from commentariat.discussion.screening import Screening
 from commentariat.discussion.services import approve_comment, remove_comment, submit_comment
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
+
+HELD = Screening(Comment.Status.PENDING, "Held for the test.")
 
 
 def test_comments_are_numbered_as_readers_cite_them(post):
@@ -34,7 +37,7 @@ def test_post_counts_only_approved_comments(post):
 
 
 def test_numbers_follow_the_order_comments_became_public(post):
-    with mock.patch("commentariat.discussion.services.screen_comment", return_value=Comment.Status.PENDING):
+    with mock.patch("commentariat.discussion.services.screen_comment", return_value=HELD):
         held = make_comment(post)
     later = make_comment(post)
     assert held.number == "" and later.number == "1"

@@ -8,10 +8,13 @@ from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from commentariat.discussion.models import Comment
+from commentariat.discussion.screening import Screening
 from commentariat.discussion.services import remove_comment
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
+
+HELD = Screening(Comment.Status.PENDING, "Held for the test.")
 
 
 def _form(**overrides):
@@ -201,7 +204,7 @@ def test_closed_post_says_so_and_refuses_comments(client, author):
 
 
 def test_held_comment_shows_to_its_author_alone(client, post):
-    with mock.patch("commentariat.discussion.services.screen_comment", return_value=Comment.Status.PENDING):
+    with mock.patch("commentariat.discussion.services.screen_comment", return_value=HELD):
         response = client.post(_comment_url(post), _form(body="Held for review."))
     comment = Comment.objects.get()
     assert response.url.endswith(f"#comment-{comment.pk}")
@@ -286,6 +289,6 @@ def test_json_ld_cannot_break_out_of_its_script_element(client, post):
 
 
 def test_permalink_of_a_held_comment_is_not_found(client, post):
-    with mock.patch("commentariat.discussion.services.screen_comment", return_value=Comment.Status.PENDING):
+    with mock.patch("commentariat.discussion.services.screen_comment", return_value=HELD):
         held = make_comment(post)
     assert client.get(held.get_permalink()).status_code == 404

@@ -8,14 +8,14 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def comment_thread(context):
     """The comments of this page of the thread, with the reply form under the comment it answers."""
-    thread, post, reply_to = context["thread"], context["post"], context.get("reply_to")
+    thread, reply_to = context["thread"], context.get("reply_to")
     reply_form = ""
     if reply_to is not None:
         reply_form = context.template.engine.get_template("discussion/_comment_form.html").render(context)
     return render_thread(
         thread.nodes,
         page_number=thread.number,
-        accepts_replies=post.accepts_comments(),
+        accepts_replies=context.get("comments_open", False),
         reply_to_id=reply_to.pk if reply_to else None,
         reply_form=reply_form,
     )
