@@ -26,6 +26,7 @@ def submit_comment(
     body: str,
     ip_address: str | None = None,
     user_agent: str = "",
+    user=None,
 ) -> Comment:
     """Store a reader's comment and decide whether readers see it now.
 
@@ -49,9 +50,10 @@ def submit_comment(
         body=body,
         ip_address=ip_address,
         user_agent=user_agent[:500],
+        user=user,
     )
     validate_comment_limits(comment)
-    comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent"])
+    comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent", "user"])
     screening = screen_comment(comment)
     comment.status, comment.status_reason = screening.status, screening.reason
     comment.spam_score = screening.spam_score

@@ -46,6 +46,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("COMMENTARIAT_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+LOGIN_URL = "/admin/login/"
+
 # --- Security -----------------------------------------------------------------
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = _env_bool("COMMENTARIAT_DEBUG")
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "commentariat.core",
     "commentariat.publishing",
     "commentariat.discussion",
+    "commentariat.moderation",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +143,10 @@ if redis_url := os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Background tasks ---------------------------------------------------------
+# In-process until a worker is configured (issue 6); the code only uses the Tasks API.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # --- Internationalization -----------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("COMMENTARIAT_TIME_ZONE", "UTC")
@@ -183,6 +191,14 @@ COMMENTARIAT = {
     "DUPLICATE_WINDOW_SECONDS": 60,
     "REMEMBER_COOKIE_DAYS": 365,
     "RETRY_AFTER_SECONDS": 5,
+    # Who decides on new comments: the moderation policy (see moderation/screening.py).
+    "SCREENER": "commentariat.moderation.screening.ModerationScreener",
+    # The mode a new site starts in; admins change it at /moderation/policy/.
+    "INITIAL_MODERATION_MODE": os.environ.get("COMMENTARIAT_INITIAL_MODERATION_MODE", "hold_first_time"),
+    "SPAM_FILTER_MIN_EXAMPLES": 10,
+    "SPAM_FILTER_RETRAIN_EVERY": 25,
+    "CLAIM_MINUTES": 5,
+    "PURGE_REMOVED_AFTER_DAYS": 30,
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
     "PROXY_COUNT": int(os.environ.get("COMMENTARIAT_PROXY_COUNT", "0")),
 }

@@ -6,10 +6,12 @@ import tempfile
 os.environ.setdefault("COMMENTARIAT_DATA_DIR", tempfile.mkdtemp(prefix="commentariat-test-"))
 
 from .base import *  # noqa: E402, F403
-from .base import CACHES, STORAGES  # noqa: E402
+from .base import CACHES, COMMENTARIAT, STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"commentariat-test-{os.getpid()}"}}
 WHITENOISE_AUTOREFRESH = True
+# Tests of the page and the thread see comments appear at once; moderation tests set the mode they check.
+COMMENTARIAT = {**COMMENTARIAT, "INITIAL_MODERATION_MODE": "hold_none"}

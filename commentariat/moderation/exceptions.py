@@ -1,0 +1,34 @@
+from commentariat.discussion.exceptions import CommentRefused
+
+
+class CommenterBanned(CommentRefused):
+    """A banned or suspended commenter; the message says until when, where it ends."""
+
+    def __init__(self, until=None):
+        if until is None:
+            message = "You can no longer comment on this site."
+        else:
+            message = f"You cannot comment on this site until {until:%B %-d, %Y at %H:%M} (UTC)."
+        super().__init__(message)
+
+
+class FloodLimited(CommentRefused):
+    status_code = 429
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            f"You are sending comments faster than this site accepts. Please wait {retry_after} seconds "
+            "and send it again; your text is kept below."
+        )
+        self.retry_after = retry_after
+
+
+class ClaimedByOther(Exception):
+    def __init__(self, claim):
+        name = claim.moderator.get_full_name() or claim.moderator.get_username()
+        super().__init__(f"{name} is working on this comment.")
+        self.claim = claim
+
+
+class NothingToUndo(Exception):
+    pass

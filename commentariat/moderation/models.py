@@ -1,0 +1,236 @@
+import ipaddress
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Mode(models.TextChoices):
+    HOLD_NONE = "hold_none", "Hold nobody"
+    HOLD_FIRST_TIME = "hold_first_time", "Hold first-time commenters until one comment is approved"
+    HOLD_ALL = "hold_all", "Hold every comment"
+
+
+# Strictness order, for "the stricter of two modes".
+MODE_STRICTNESS = {Mode.HOLD_NONE: 0, Mode.HOLD_FIRST_TIME: 1, Mode.HOLD_ALL: 2}
+
+
+class ModerationPolicy(models.Model):
+    """The site's moderation policy: one row, edited by admins, every change logged."""
+
+    comments_enabled = models.BooleanField("Comments on across the site", default=True)
+    comments_disabled_message = models.CharField(
+        max_length=300, default="Comments are switched off across the site for the moment."
+    )
+    mode = models.CharField(max_length=20, choices=Mode, default=Mode.HOLD_FIRST_TIME)
+    link_limit = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold comments with this many links or more (0: never)."
+    )
+    disallowed_terms = models.TextField(
+        blank=True, help_text="One word, phrase or domain per line: a comment containing it is spam."
+    )
+    moderation_terms = models.TextField(
+        blank=True, help_text="One word or phrase per line: a comment containing it is held."
+    )
+    watched_domains = models.TextField(
+        blank=True, help_text="One domain per line: comments linking to it, or from an email there, are held."
+    )
+    flood_limit_per_minute = models.PositiveSmallIntegerField(
+        default=5, help_text="Comments one IP address or email may send in a minute."
+    )
+    spam_threshold = models.FloatField(
+        default=0.8, help_text="Spam score at or above which the learned filter sends a comment to spam."
+    )
+    ham_threshold = models.FloatField(
+        default=0.15, help_text="Spam score at or below which the learned filter approves a comment."
+    )
+    auto_close_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Close comments this many days after publication (empty: never)."
+    )
+    adaptive_enabled = models.BooleanField(
+        "Stricter when the team is away or behind",
+        default=False,
+        help_text="Outside moderator hours, or when the queue is too long or too old, use the strict mode.",
+    )
+    duty_start = models.TimeField(null=True, blank=True, help_text="Moderators on duty from (site time).")
+    duty_end = models.TimeField(null=True, blank=True, help_text="Moderators on duty until (site time).")
+    backlog_max_pending = models.PositiveIntegerField(default=50)
+    backlog_max_age_minutes = models.PositiveIntegerField(default=240)
+    strict_mode = models.CharField(max_length=20, choices=Mode, default=Mode.HOLD_ALL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "moderation policy"
+        permissions = [("change_policy", "Can change the moderation policy")]
+
+    def __str__(self):
+        return "Moderation policy"
+
+    @classmethod
+    def current(cls) -> "ModerationPolicy":
+        initial_mode = settings.COMMENTARIAT.get("INITIAL_MODERATION_MODE", Mode.HOLD_FIRST_TIME)
+        policy, _ = cls.objects.get_or_create(pk=1, defaults={"mode": initial_mode})
+        return policy
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+class SanctionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class Sanction(models.Model):
+    """A graduated measure against a commenter, matched by email, IP or network, or name."""
+
+    class Kind(models.TextChoices):
+        HOLD = "hold", "Always hold"
+        SUSPEND = "suspend", "Suspend"
+        BAN = "ban", "Ban"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    email = models.EmailField(blank=True)
+    ip_network = models.CharField(
+        max_length=50, blank=True, help_text="An IP address or a network, 192.0.2.0/24."
+    )
+    name = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.email or self.ip_network or self.name}"
+
+    def matches(self, *, email: str, ip: str | None, name: str) -> bool:
+        if self.email and self.email.lower() == email.lower():
+            return True
+        if self.name and self.name.strip().lower() == name.strip().lower():
+            return True
+        if self.ip_network and ip:
+            try:
+                return ipaddress.ip_address(ip) in ipaddress.ip_network(self.ip_network, strict=False)
+            except ValueError:
+                return False
+        return False
+
+
+class CommenterNote(models.Model):
+    email = models.EmailField(db_index=True)
+    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ModerationAction(models.Model):
+    """The audit log: every moderator action and every automatic switch, never edited."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        SPAM = "spam", "Marked spam"
+        REMOVE = "remove", "Removed"
+        HOLD = "hold", "Put back in the queue"
+        EDIT = "edit", "Edited"
+        REPLY = "reply", "Replied"
+        SANCTION = "sanction", "Sanctioned"
+        REVOKE = "revoke", "Lifted a sanction"
+        NOTE = "note", "Added a note"
+        POLICY = "policy", "Changed the policy"
+        SWITCH = "switch", "Switched mode automatically"
+        PURGE = "purge", "Purged"
+        UNDO = "undo", "Undid"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for the system.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind, db_index=True)
+    comment = models.ForeignKey(
+        "discussion.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+    )
+    post = models.ForeignKey(
+        "publishing.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=300, blank=True, help_text="Who or what the action was about.")
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    undone_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undoes"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("moderate_comments", "Can moderate comments")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or 'system'} {self.kind} {self.subject}"
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor is None:
+            return "System"
+        return self.actor.get_full_name() or self.actor.get_username()
+
+
+class Claim(models.Model):
+    """A moderator working on a comment; others see it and keep off until it expires."""
+
+    comment = models.OneToOneField("discussion.Comment", on_delete=models.CASCADE, related_name="claim")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+
+    def is_active(self, now=None) -> bool:
+        return self.expires_at > (now or timezone.now())
+
+
+class SpamFilterModel(models.Model):
+    """A trained spam filter, pickled; the newest one scores new comments."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    spam_examples = models.PositiveIntegerField()
+    ham_examples = models.PositiveIntegerField()
+    blob = models.BinaryField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+
+class AdaptiveState(models.Model):
+    """Whether the adaptive switch has made moderation stricter, and why; one row."""
+
+    strict = models.BooleanField(default=False)
+    reason = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    @classmethod
+    def current(cls) -> "AdaptiveState":
+        state, _ = cls.objects.get_or_create(pk=1)
+        return state

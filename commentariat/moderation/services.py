@@ -1,0 +1,251 @@
+"""Moderators' decisions, sanctions, notes and policy changes; each one lands in the audit log."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from commentariat.core import clock
+from commentariat.discussion import services as discussion
+from commentariat.discussion.models import Comment
+
+from .exceptions import ClaimedByOther, NothingToUndo
+from .models import Claim, CommenterNote, ModerationAction, ModerationPolicy, Sanction
+from .spam_filter import schedule_retraining
+
+Kind = ModerationAction.Kind
+
+_DECISIONS = {
+    Kind.APPROVE: discussion.approve_comment,
+    Kind.SPAM: discussion.mark_spam,
+    Kind.REMOVE: discussion.remove_comment,
+    Kind.HOLD: discussion.hold_comment,
+}
+_STATUS_DECISION = {
+    Comment.Status.APPROVED: Kind.APPROVE,
+    Comment.Status.SPAM: Kind.SPAM,
+    Comment.Status.REMOVED: Kind.REMOVE,
+    Comment.Status.PENDING: Kind.HOLD,
+}
+
+
+@transaction.atomic
+def decide_comment(*, comment: Comment, decision: str, by, reason: str = "") -> ModerationAction:
+    """Approve, mark as spam, remove or hold a comment; raises ClaimedByOther."""
+    comment = Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
+    _ensure_not_claimed_by_other(comment, by)
+    before = {"status": comment.status}
+    _DECISIONS[decision](comment=comment)
+    action = _log(
+        by, decision, comment=comment, before=before, after={"status": comment.status}, reason=reason
+    )
+    Claim.objects.filter(comment=comment).delete()
+    if decision in (Kind.APPROVE, Kind.SPAM):
+        schedule_retraining()
+    return action
+
+
+@transaction.atomic
+def undo_action(*, action: ModerationAction, by) -> ModerationAction:
+    """Put a comment back to the status it had before a decision; raises NothingToUndo."""
+    if action.undone_by_id or action.comment_id is None or action.kind not in _DECISIONS:
+        raise NothingToUndo("That decision cannot be undone.")
+    comment = Comment.objects.select_for_update().get(pk=action.comment_id)
+    if comment.status != action.after.get("status"):
+        raise NothingToUndo("The comment has changed since; decide on it again instead.")
+    previous = action.before["status"]
+    _DECISIONS[_STATUS_DECISION[previous]](comment=comment)
+    undo = _log(
+        by,
+        Kind.UNDO,
+        comment=comment,
+        before=action.after,
+        after={"status": previous},
+        reason=f"Undid “{action.get_kind_display()}”",
+    )
+    action.undone_by = undo
+    action.save(update_fields=["undone_by"])
+    return undo
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, body: str, by, reason: str = "") -> ModerationAction:
+    """A moderator's edit of a comment's text; the old text stays in the log."""
+    _ensure_not_claimed_by_other(comment, by)
+    before = {"body": comment.body}
+    comment.body = body
+    discussion.validate_comment_limits(comment)
+    comment.save(update_fields=["body", "updated_at"])
+    return _log(by, Kind.EDIT, comment=comment, before=before, after={"body": body}, reason=reason)
+
+
+@transaction.atomic
+def reply_as_moderator(*, comment: Comment, body: str, by) -> Comment:
+    """A reply from a staff member, under their own name, public at once."""
+    reply = discussion.submit_comment(
+        post=comment.post,
+        parent=comment,
+        author_name=by.get_full_name() or by.get_username(),
+        author_email=by.email or f"{by.get_username()}@staff.invalid",
+        body=body,
+        user=by,
+    )
+    _log(by, Kind.REPLY, comment=reply, after={"parent": comment.pk})
+    return reply
+
+
+@transaction.atomic
+def sanction_commenter(
+    *,
+    kind: str,
+    by,
+    reason: str,
+    email: str = "",
+    ip_network: str = "",
+    name: str = "",
+    expires_at=None,
+    remove_everything: bool = False,
+) -> Sanction:
+    """Hold, suspend or ban a commenter; optionally remove everything they wrote."""
+    sanction = Sanction.objects.create(
+        kind=kind,
+        email=email,
+        ip_network=ip_network,
+        name=name,
+        reason=reason,
+        expires_at=expires_at,
+        created_by=by,
+    )
+    _log(
+        by,
+        Kind.SANCTION,
+        subject=str(sanction),
+        after=model_to_dict(sanction, fields=["kind", "email", "ip_network", "name", "expires_at"]),
+        reason=reason,
+    )
+    if remove_everything and email:
+        remove_everything_by(email=email, by=by, reason=reason)
+    return sanction
+
+
+@transaction.atomic
+def revoke_sanction(*, sanction: Sanction, by, reason: str = "") -> None:
+    sanction.revoked_at = clock.now()
+    sanction.save(update_fields=["revoked_at"])
+    _log(by, Kind.REVOKE, subject=str(sanction), reason=reason)
+
+
+@transaction.atomic
+def remove_everything_by(*, email: str, by, reason: str) -> int:
+    """Remove every visible or held comment written with this email address."""
+    comments = Comment.objects.filter(author_email__iexact=email).exclude(
+        status__in=[Comment.Status.REMOVED, Comment.Status.SPAM]
+    )
+    count = 0
+    for comment in comments.select_related("post"):
+        before = {"status": comment.status}
+        discussion.remove_comment(comment=comment)
+        _log(by, Kind.REMOVE, comment=comment, before=before, after={"status": comment.status}, reason=reason)
+        count += 1
+    return count
+
+
+def add_note(*, email: str, body: str, by) -> CommenterNote:
+    note = CommenterNote.objects.create(email=email, body=body, author=by)
+    _log(by, Kind.NOTE, subject=email, after={"note": body})
+    return note
+
+
+@transaction.atomic
+def update_policy(
+    *, policy: ModerationPolicy, changes: dict, by, reason: str = ""
+) -> ModerationAction | None:
+    """Save changed policy fields; logs each field's before and after. None when nothing changed."""
+    before, after = {}, {}
+    for field, value in changes.items():
+        old = getattr(policy, field)
+        if old != value:
+            before[field], after[field] = _plain(old), _plain(value)
+            setattr(policy, field, value)
+    if not after:
+        return None
+    policy.save()
+    return _log(by, Kind.POLICY, subject="moderation policy", before=before, after=after, reason=reason)
+
+
+def claim_comment(*, comment: Comment, by) -> Claim:
+    """Work on a comment for a few minutes; raises ClaimedByOther when someone else is."""
+    minutes = settings.COMMENTARIAT.get("CLAIM_MINUTES", 5)
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().filter(comment=comment).select_related("moderator").first()
+        if claim is not None and claim.moderator_id != by.pk and claim.is_active(clock.now()):
+            raise ClaimedByOther(claim)
+        claim, _ = Claim.objects.update_or_create(
+            comment=comment,
+            defaults={"moderator": by, "expires_at": clock.now() + timedelta(minutes=minutes)},
+        )
+    return claim
+
+
+def purge_removed_comments() -> int:
+    """Delete removed and spam comments older than the retention period; ones with replies keep a shell."""
+    days = settings.COMMENTARIAT.get("PURGE_REMOVED_AFTER_DAYS", 30)
+    cutoff = clock.now() - timedelta(days=days)
+    stale = Comment.objects.filter(
+        status__in=[Comment.Status.REMOVED, Comment.Status.SPAM], status_changed_at__lt=cutoff
+    )
+    purged = 0
+    for comment in stale.iterator():
+        with transaction.atomic():
+            if comment.replies.exists():
+                if comment.body or comment.author_email:
+                    Comment.objects.filter(pk=comment.pk).update(
+                        body="",
+                        body_html="",
+                        author_name="",
+                        author_email="",
+                        author_url="",
+                        ip_address=None,
+                        user_agent="",
+                    )
+                    purged += 1
+            else:
+                comment.delete()
+                purged += 1
+    if purged:
+        _log(
+            None,
+            Kind.PURGE,
+            subject="removed comments",
+            after={"purged": purged},
+            reason=f"Removed more than {days} days ago.",
+        )
+    return purged
+
+
+def _ensure_not_claimed_by_other(comment: Comment, by) -> None:
+    claim = Claim.objects.filter(comment=comment).select_related("moderator").first()
+    if claim is not None and claim.moderator_id != by.pk and claim.is_active(clock.now()):
+        raise ClaimedByOther(claim)
+
+
+def _log(actor, kind, *, comment=None, subject="", before=None, after=None, reason="") -> ModerationAction:
+    return ModerationAction.objects.create(
+        created_at=clock.now(),
+        actor=actor,
+        kind=kind,
+        comment=comment,
+        post_id=comment.post_id if comment is not None else None,
+        subject=subject or (comment.author_email if comment is not None else ""),
+        before=before or {},
+        after=after or {},
+        reason=reason,
+    )
+
+
+def _plain(value):
+    """A JSON-friendly form of a policy value."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
