@@ -40,10 +40,10 @@ class ModerationPolicy(models.Model):
         default=5, help_text="Comments one IP address or email may send in a minute."
     )
     spam_threshold = models.FloatField(
-        default=0.8, help_text="Spam score at or above which the learned filter sends a comment to spam."
+        default=0.85, help_text="Spam score at or above which the learned filter sends a comment to spam."
     )
     ham_threshold = models.FloatField(
-        default=0.15, help_text="Spam score at or below which the learned filter approves a comment."
+        default=0.10, help_text="Spam score at or below which the learned filter approves a comment."
     )
     auto_close_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Close comments this many days after publication (empty: never)."
@@ -138,6 +138,9 @@ class CommenterNote(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"Note on {self.email}"
+
 
 class ModerationAction(models.Model):
     """The audit log: every moderator action and every automatic switch, never edited."""
@@ -206,6 +209,9 @@ class Claim(models.Model):
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()
 
+    def __str__(self):
+        return f"{self.moderator} on comment {self.comment_id}"
+
     def is_active(self, now=None) -> bool:
         return self.expires_at > (now or timezone.now())
 
@@ -222,6 +228,9 @@ class SpamFilterModel(models.Model):
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
 
+    def __str__(self):
+        return f"Spam filter of {self.created_at:%Y-%m-%d %H:%M} ({self.spam_examples} spam, {self.ham_examples} fine)"
+
 
 class AdaptiveState(models.Model):
     """Whether the adaptive switch has made moderation stricter, and why; one row."""
@@ -229,6 +238,9 @@ class AdaptiveState(models.Model):
     strict = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return "strict" if self.strict else "normal"
 
     @classmethod
     def current(cls) -> "AdaptiveState":

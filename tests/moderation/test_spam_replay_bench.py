@@ -1,0 +1,59 @@
+"""The replay benchmark runs end to end on labeled CSV files and prints the four shares."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _write(path: Path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "label"])
+        writer.writerows(rows)
+
+
+def _rows(prefix: str, count: int):
+    for i in range(count):
+        yield (
+            f"{prefix}s{i}",
+            f"Bot {i}",
+            "2026-01-01T00:00:00",
+            f"subscribe to my channel for free prizes http://prize{i}.example",
+            1,
+        )
+        yield (
+            f"{prefix}h{i}",
+            f"Reader {i}",
+            "2026-01-01T00:00:00",
+            f"The argument about the levy in paragraph {i} is weaker than it looks.",
+            0,
+        )
+
+
+def test_replay_prints_accuracy_and_three_way_shares_as_json(tmp_path):
+    _write(tmp_path / "train.csv", _rows("t", 15))
+    _write(tmp_path / "test.csv", _rows("x", 5))
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "spam_replay.py"),
+            "--train",
+            str(tmp_path / "train.csv"),
+            "--test",
+            str(tmp_path / "test.csv"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    shares = json.loads(result.stdout)
+    assert shares["comments"] == 10
+    for key in ("accuracy", "auto_decided", "ham_to_spam", "spam_to_approved"):
+        assert 0.0 <= shares[key] <= 1.0
+    assert shares["accuracy"] == 1.0
