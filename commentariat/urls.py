@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),
     path("", include("commentariat.publishing.urls")),
 ]

@@ -84,6 +84,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "thread": thread,
         "comment_form": comment_form,
         "reply_to": reply_to,
+        "removed_count": Comment.objects.filter(post=post, status=Comment.Status.REMOVED).count(),
         "structured_data": post_structured_data(
             post, thread, url=request.build_absolute_uri(post.get_absolute_url())
         ),

@@ -152,7 +152,7 @@ def remove_everything_by(*, email: str, by, reason: str) -> int:
 
 
 def add_note(*, email: str, body: str, by) -> CommenterNote:
-    note = CommenterNote.objects.create(email=email, body=body, author=by)
+    note = CommenterNote.objects.create(email=email.strip().lower(), body=body, author=by)
     _log(by, Kind.NOTE, subject=email, after={"note": body})
     return note
 

@@ -1,0 +1,112 @@
+import ipaddress
+from datetime import timedelta
+
+from django import forms
+
+from commentariat.core import clock
+from commentariat.discussion.models import Comment
+
+from .models import ModerationAction, ModerationPolicy, Sanction
+
+DECISIONS = [
+    ModerationAction.Kind.APPROVE,
+    ModerationAction.Kind.SPAM,
+    ModerationAction.Kind.REMOVE,
+    ModerationAction.Kind.HOLD,
+]
+
+
+class QueueFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("pending", "Awaiting review"),
+        ("approved", "Approved"),
+        ("spam", "Spam"),
+        ("removed", "Removed"),
+        ("all", "All"),
+    ]
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    post = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, label="Reason contains")
+    commenter = forms.CharField(required=False, label="Commenter (name, email or IP)")
+    q = forms.CharField(required=False, label="Text contains")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(kind.value, kind.label) for kind in DECISIONS])
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class BulkDecisionForm(DecisionForm):
+    ids = forms.ModelMultipleChoiceField(
+        queryset=Comment.objects.all(),
+        to_field_name="pk",
+        error_messages={"required": "Select at least one comment (x)."},
+    )
+
+
+class EditCommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), label="Comment text")
+    reason = forms.CharField(required=False, max_length=500, label="Why (for the log)")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Your reply, as moderator")
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note (moderators only)")
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Sanction.Kind.choices)
+    match_email = forms.BooleanField(required=False, initial=True, label="Match this email")
+    match_ip = forms.CharField(required=False, label="Match IP address or network", max_length=50)
+    match_name = forms.BooleanField(required=False, label="Match this name")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    days = forms.IntegerField(required=False, min_value=1, label="For how many days (empty: no end)")
+    remove_everything = forms.BooleanField(required=False, label="Also remove everything they wrote")
+
+    def clean_match_ip(self):
+        value = self.cleaned_data["match_ip"].strip()
+        if value:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise forms.ValidationError(
+                    "Enter an IP address or a network such as 192.0.2.0/24."
+                ) from None
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Sanction.Kind.SUSPEND and not data.get("days"):
+            self.add_error("days", "A suspension needs an end: enter a number of days.")
+        if not (data.get("match_email") or data.get("match_ip") or data.get("match_name")):
+            raise forms.ValidationError("Choose what to match: the email, an IP or network, or the name.")
+        return data
+
+    def expires_at(self):
+        days = self.cleaned_data.get("days")
+        return clock.now() + timedelta(days=days) if days else None
+
+
+class PolicyForm(forms.ModelForm):
+    reason = forms.CharField(required=False, max_length=500, label="Why (for the log)")
+
+    class Meta:
+        model = ModerationPolicy
+        exclude = ["updated_at"]
+        widgets = {
+            "duty_start": forms.TimeInput(attrs={"type": "time"}),
+            "duty_end": forms.TimeInput(attrs={"type": "time"}),
+            "disallowed_terms": forms.Textarea(attrs={"rows": 4}),
+            "moderation_terms": forms.Textarea(attrs={"rows": 4}),
+            "watched_domains": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        spam, ham = data.get("spam_threshold"), data.get("ham_threshold")
+        if spam is not None and ham is not None and not 0 <= ham < spam <= 1:
+            raise forms.ValidationError("Thresholds must satisfy 0 ≤ approve threshold < spam threshold ≤ 1.")
+        return data

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("comments/<int:pk>/", views.comment_detail, name="comment-detail"),
+    path("comments/<int:pk>/decide/", views.comment_decide, name="comment-decide"),
+    path("comments/<int:pk>/claim/", views.comment_claim, name="comment-claim"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
+    path("bulk/", views.bulk_decide, name="bulk-decide"),
+    path("claims/", views.claims, name="claims"),
+    path("actions/<int:pk>/undo/", views.action_undo, name="action-undo"),
+    path("commenter/", views.commenter_detail, name="commenter"),
+    path("commenter/note/", views.commenter_note, name="commenter-note"),
+    path("commenter/sanction/", views.commenter_sanction, name="commenter-sanction"),
+    path("sanctions/<int:pk>/revoke/", views.sanction_revoke, name="sanction-revoke"),
+    path("log/", views.audit_log, name="log"),
+    path("policy/", views.policy_edit, name="policy"),
+]
