@@ -52,3 +52,18 @@ def make_comment(
         author_url=url,
         body=body or f"Comment text {n}",
     )
+
+
+def comment_form(**fields) -> dict:
+    """What a reader's browser sends from the comment form, signed start time included."""
+    from commentariat.discussion.forms import form_started_token
+
+    data = {
+        "author_name": "Ada Reader",
+        "author_email": "ada@example.org",
+        "author_url": "",
+        "body": "A thoughtful reply.",
+        "started": form_started_token(),
+    }
+    data.update(fields)
+    return data

@@ -96,10 +96,23 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = ModerationPolicy
         fields = [
-            "comments_enabled", "comments_disabled_message", "mode", "link_limit", "disallowed_terms",
-            "moderation_terms", "watched_domains", "flood_limit_per_minute", "spam_threshold", "ham_threshold",
-            "auto_close_days", "adaptive_enabled", "duty_start", "duty_end", "backlog_max_pending",
-            "backlog_max_age_minutes", "strict_mode",
+            "comments_enabled",
+            "comments_disabled_message",
+            "mode",
+            "link_limit",
+            "disallowed_terms",
+            "moderation_terms",
+            "watched_domains",
+            "flood_limit_per_minute",
+            "spam_threshold",
+            "ham_threshold",
+            "auto_close_days",
+            "adaptive_enabled",
+            "duty_start",
+            "duty_end",
+            "backlog_max_pending",
+            "backlog_max_age_minutes",
+            "strict_mode",
         ]
         widgets = {
             "duty_start": forms.TimeInput(attrs={"type": "time"}),

@@ -189,6 +189,9 @@ COMMENTARIAT = {
     "COMMENT_BODY_MAX_LENGTH": int(os.environ.get("COMMENTARIAT_COMMENT_MAX_LENGTH", "20000")),
     # The same text from the same reader within this window is stored once.
     "DUPLICATE_WINDOW_SECONDS": 60,
+    # A comment form sent sooner than this after it was shown is taken for a script.
+    "COMMENT_FORM_MIN_SECONDS": int(os.environ.get("COMMENTARIAT_COMMENT_FORM_MIN_SECONDS", "2")),
+    "COMMENT_FORM_MAX_AGE_SECONDS": 2 * 86400,
     "REMEMBER_COOKIE_DAYS": 365,
     "RETRY_AFTER_SECONDS": 5,
     # Who decides on new comments: the moderation policy (see moderation/screening.py).

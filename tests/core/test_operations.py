@@ -89,6 +89,7 @@ def served_site(tmp_path):
         **os.environ,
         "COMMENTARIAT_DATA_DIR": str(tmp_path),
         "COMMENTARIAT_SQLITE_TIMEOUT": "1",
+        "COMMENTARIAT_COMMENT_FORM_MIN_SECONDS": "0",
         "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
     }
     env.pop("DATABASE_URL", None)
@@ -118,9 +119,11 @@ def _post_comment(base: str, path: str, body: str):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + path).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    started = re.search(r'name="started" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode(
         {
             "csrfmiddlewaretoken": token,
+            "started": started,
             "author_name": "Lock Tester",
             "author_email": "lock@example.org",
             "body": body,

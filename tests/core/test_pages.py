@@ -5,7 +5,7 @@ from django.db import OperationalError
 from django.test import Client
 from pytest_django.asserts import assertContains
 
-from tests.factories import make_comment
+from tests.factories import comment_form, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_commenter_learns_their_comment_was_not_saved_when_the_database_is_locke
     ):
         response = client.post(
             post.get_absolute_url() + "comments/",
-            {"author_name": "A", "author_email": "a@example.org", "body": "Hello"},
+            comment_form(body="Hello"),
         )
     assertContains(response, "What you sent was not saved.", status_code=503)
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from commentariat.discussion.forms import form_started_token
 from commentariat.discussion.models import Comment
 from commentariat.discussion.screening import Screening
 from commentariat.discussion.services import remove_comment
@@ -23,6 +24,7 @@ def _form(**overrides):
         "author_email": "ada@example.org",
         "author_url": "",
         "body": "A thoughtful reply.",
+        "started": form_started_token(),
     }
     data.update(overrides)
     return data

@@ -1,7 +1,6 @@
 """Time-driven moderation, with a controllable clock: the adaptive switch and the purge."""
 
-from datetime import datetime, time, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, time, timedelta
 from unittest import mock
 
 import pytest
@@ -11,12 +10,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 from commentariat.discussion.models import Comment
 from commentariat.discussion.services import hold_comment, remove_comment
 from commentariat.moderation.models import AdaptiveState, ModerationAction
-from tests.factories import make_comment
+from tests.factories import comment_form, make_comment
 
 pytestmark = pytest.mark.django_db
 
-NOON = datetime(2026, 11, 25, 12, 0, tzinfo=tz.utc)
-MIDNIGHT = datetime(2026, 11, 25, 23, 30, tzinfo=tz.utc)
+NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+MIDNIGHT = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
 
 
 def at(moment):
@@ -34,8 +33,10 @@ def adaptive(policy):
 
 
 def _post(client, post, body):
-    return client.post(post.get_absolute_url() + "comments/", {
-        "author_name": "Night Owl", "author_email": "owl@example.org", "body": body})
+    return client.post(
+        post.get_absolute_url() + "comments/",
+        comment_form(author_name="Night Owl", author_email="owl@example.org", body=body),
+    )
 
 
 def test_nobody_on_duty_switches_to_the_strict_mode_and_back(client, post, adaptive):
@@ -52,7 +53,9 @@ def test_nobody_on_duty_switches_to_the_strict_mode_and_back(client, post, adapt
         assertNotContains(client.get(post.get_absolute_url()), "moderators are away")
     assert Comment.objects.get(body="Posted at noon.").status == Comment.Status.APPROVED
     assert list(ModerationAction.objects.filter(kind="switch").values_list("after", flat=True)) == [
-        {"strict": False}, {"strict": True}]
+        {"strict": False},
+        {"strict": True},
+    ]
     assert AdaptiveState.current().strict is False
 
 
@@ -86,8 +89,7 @@ def test_removed_comments_are_purged_after_thirty_days(post, policy):
     make_comment(post, parent=parent)
     remove_comment(comment=parent)
     recent = remove_comment(comment=make_comment(post, body="Removed today."))
-    Comment.objects.filter(pk__in=[lonely.pk, parent.pk]).update(
-        status_changed_at=NOON - timedelta(days=31))
+    Comment.objects.filter(pk__in=[lonely.pk, parent.pk]).update(status_changed_at=NOON - timedelta(days=31))
     with at(NOON):
         call_command("purge_removed_comments", verbosity=0)
     assert not Comment.objects.filter(pk=lonely.pk).exists()

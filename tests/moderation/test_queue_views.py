@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from commentariat.discussion.models import Comment
 from commentariat.discussion.services import hold_comment
 from commentariat.moderation.models import ModerationAction, ModerationPolicy, Sanction
-from tests.factories import make_comment
+from tests.factories import comment_form, make_comment
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/moderation/"
@@ -150,7 +150,7 @@ def test_ban_from_the_commenter_page_refuses_their_next_comment(moderator_client
     assert Comment.objects.get(pk=held.pk).status == Comment.Status.REMOVED
     response = Client().post(
         post.get_absolute_url() + "comments/",
-        {"author_name": "New Name", "author_email": "held@example.org", "body": "I'm back"},
+        comment_form(author_name="New Name", author_email="held@example.org", body="I'm back"),
     )
     assert response.status_code == 403
     kinds = set(ModerationAction.objects.values_list("kind", flat=True))

@@ -1,21 +1,24 @@
 """Every rule of the decision, with its reason, through the comment form and the service."""
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from commentariat.discussion.forms import form_started_token
 from commentariat.discussion.models import Comment
 from commentariat.moderation.exceptions import CommenterBanned
 from commentariat.moderation.models import Sanction
-from tests.factories import make_comment
+from tests.factories import comment_form, make_comment
 
 pytestmark = pytest.mark.django_db
 
 
 def _post_form(client, post, **overrides):
-    data = {"author_name": "Ada", "author_email": "ada@example.org", "body": "A fair point."}
+    data = comment_form(author_name="Ada", body="A fair point.")
     data.update(overrides)
     return client.post(post.get_absolute_url() + "comments/", data, REMOTE_ADDR="203.0.113.5")
 
@@ -187,3 +190,35 @@ def test_banned_commenter_cannot_reply_either(post, policy):
     Sanction.objects.create(kind="ban", email="x@example.org", reason="Abuse")
     with pytest.raises(CommenterBanned):
         submit_comment(post=post, parent=parent, author_name="X", author_email="x@example.org", body="Hi")
+
+
+def test_honeypot_filled_by_a_bot_is_refused_and_nothing_stored(client, post, policy):
+    response = _post_form(client, post, homepage="http://bot.example")
+    assertContains(response, "could not be accepted", status_code=400)
+    assert not Comment.objects.exists()
+
+
+def test_form_without_its_signed_start_time_is_refused(client, post, policy):
+    response = _post_form(client, post, started="")
+    assertContains(response, "could not be accepted", status_code=400)
+    response = _post_form(client, post, started="12345:forged")
+    assertContains(response, "could not be accepted", status_code=400)
+    assert not Comment.objects.exists()
+
+
+def test_form_sent_too_fast_is_refused_with_the_text_kept(client, post, policy, settings):
+    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "COMMENT_FORM_MIN_SECONDS": 3}
+    response = _post_form(client, post, body="Typed at the speed of a script.")
+    assertContains(response, "That was quick!", status_code=400)
+    assertContains(response, "Typed at the speed of a script.", status_code=400)
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 10):
+        started = form_started_token()
+    assert _post_form(client, post, started=started).status_code == 302
+
+
+def test_form_left_open_for_days_has_expired_but_keeps_the_text(client, post, policy):
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 3 * 86400):
+        started = form_started_token()
+    response = _post_form(client, post, started=started, body="Written long ago.")
+    assertContains(response, "has expired", status_code=400)
+    assertContains(response, "Written long ago.", status_code=400)

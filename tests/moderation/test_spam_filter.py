@@ -5,7 +5,7 @@ from commentariat.discussion.models import Comment
 from commentariat.moderation.models import ModerationAction, SpamFilterModel
 from commentariat.moderation.services import decide_comment
 from commentariat.moderation.spam_filter import spam_score
-from tests.factories import make_comment
+from tests.factories import comment_form, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +48,11 @@ def test_the_filter_sends_likely_spam_to_spam_with_its_score(client, post, polic
     call_command("spam_filter", "retrain")
     client.post(
         post.get_absolute_url() + "comments/",
-        {
-            "author_name": "Bot",
-            "author_email": "bot@example.org",
-            "body": "check out my channel and subscribe http://spam.example/77 free money",
-        },
+        comment_form(
+            author_name="Bot",
+            author_email="bot@example.org",
+            body="check out my channel and subscribe http://spam.example/77 free money",
+        ),
     )
     comment = Comment.objects.latest("pk")
     assert comment.status == Comment.Status.SPAM

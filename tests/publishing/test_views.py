@@ -5,7 +5,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from commentariat.publishing.models import Post
-from tests.factories import make_comment, make_post
+from tests.factories import comment_form, make_comment, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_unpublished_posts_leak_nowhere(client, author, state):
     assert client.get(hidden.get_absolute_url() + "comments/").status_code == 405
     response = client.post(
         hidden.get_absolute_url() + "comments/",
-        {"author_name": "A", "author_email": "a@example.org", "body": "x"},
+        comment_form(body="x"),
     )
     assert response.status_code == 404
 
