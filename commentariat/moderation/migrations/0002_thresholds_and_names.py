@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0002_roles'),
+        ('moderation', '0001_initial'),
     ]
 
     operations = [

@@ -1,0 +1,74 @@
+"""The queue in Chromium: decide with the keyboard, and see who else is working."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from playwright.sync_api import expect
+
+from commentariat.discussion.models import Comment
+from commentariat.discussion.services import hold_comment
+from tests.factories import make_comment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _moderator(django_user_model, username, first_name):
+    user = django_user_model.objects.create_user(
+        username=username, password="pw", first_name=first_name, last_name="Moderator", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="moderator"))
+    return user
+
+
+def _logged_in_page(browser, live_server, user):
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context()
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context.new_page()
+
+
+@pytest.fixture
+def held(post):
+    return hold_comment(comment=make_comment(post, name="Waiting Reader", body="Please approve me."))
+
+
+def test_moderator_approves_with_the_keyboard_and_the_comment_appears(
+    live_server, browser, django_user_model, post, held
+):
+    page = _logged_in_page(browser, live_server, _moderator(django_user_model, "mona", "Mona"))
+    page.goto(live_server.url + "/moderation/")
+    item = page.locator(f"#item-{held.pk}")
+    expect(item).to_contain_text("Please approve me.")
+    page.keyboard.press("j")
+    expect(item).to_be_focused()
+    page.keyboard.press("a")
+    expect(item.locator(".item-status")).to_have_text("Approved")
+    expect(item.locator(".item-result")).to_contain_text("Approved")
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.APPROVED
+    reader = browser.new_page()
+    reader.goto(live_server.url + post.get_absolute_url())
+    expect(reader.locator(f"#comment-{held.pk}")).to_contain_text("Please approve me.")
+    page.keyboard.press("u")
+    expect(item.locator(".item-status")).to_have_text("Awaiting review")
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
+
+
+def test_a_second_moderator_sees_the_claim_and_cannot_decide(
+    live_server, browser, django_user_model, post, held
+):
+    first = _logged_in_page(browser, live_server, _moderator(django_user_model, "mona", "Mona"))
+    first.goto(live_server.url + "/moderation/")
+    first.keyboard.press("j")  # opening the item claims it
+    expect(first.locator(f"#item-{held.pk}")).to_be_focused()
+    first.wait_for_timeout(300)
+    second = _logged_in_page(browser, live_server, _moderator(django_user_model, "sam", "Sam"))
+    second.goto(live_server.url + "/moderation/")
+    item = second.locator(f"#item-{held.pk}")
+    expect(item.locator(".claim-note")).to_have_text("Mona Moderator is working on this")
+    second.keyboard.press("j")
+    second.keyboard.press("a")
+    expect(item.locator(".item-result")).to_contain_text("Mona Moderator is working on this comment.")
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
