@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.forms.models import model_to_dict
 
@@ -43,7 +44,16 @@ def decide_comment(*, comment: Comment, decision: str, by, reason: str = "") -> 
     Claim.objects.filter(comment=comment).delete()
     if decision in (Kind.APPROVE, Kind.SPAM):
         schedule_retraining()
+    schedule_daily_purge()
     return action
+
+
+def schedule_daily_purge() -> None:
+    """Enqueue the purge of old removed comments at most once a day, riding on moderators' work."""
+    from .tasks import purge_removed_comments as purge_task
+
+    if cache.add("moderation:purge-scheduled", True, timeout=86400):
+        transaction.on_commit(lambda: purge_task.enqueue())
 
 
 @transaction.atomic

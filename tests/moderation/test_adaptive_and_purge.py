@@ -97,3 +97,18 @@ def test_removed_comments_are_purged_after_thirty_days(post, policy):
     assert (parent.body, parent.author_email, parent.number) == ("", "", "2")  # a shell keeps its number
     assert Comment.objects.filter(pk=recent.pk).exists()
     assert ModerationAction.objects.get(kind="purge").after == {"purged": 2}
+
+
+def test_moderators_work_runs_the_purge_once_a_day(
+    post, policy, moderator, django_capture_on_commit_callbacks
+):
+    from commentariat.moderation.services import decide_comment
+
+    old = remove_comment(comment=make_comment(post, body="Removed long ago."))
+    Comment.objects.filter(pk=old.pk).update(status_changed_at=NOON - timedelta(days=40))
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_comment(comment=hold_comment(comment=make_comment(post)), decision="approve", by=moderator)
+    assert not Comment.objects.filter(pk=old.pk).exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        decide_comment(comment=hold_comment(comment=make_comment(post)), decision="approve", by=moderator)
+    assert not callbacks  # already done today
