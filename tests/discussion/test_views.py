@@ -7,27 +7,14 @@ import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from commentariat.discussion.forms import form_started_token
 from commentariat.discussion.models import Comment
 from commentariat.discussion.screening import Screening
 from commentariat.discussion.services import remove_comment
-from tests.factories import make_comment, make_post
+from tests.factories import comment_form, make_comment, make_post
 
 pytestmark = pytest.mark.django_db
 
 HELD = Screening(Comment.Status.PENDING, "Held for the test.")
-
-
-def _form(**overrides):
-    data = {
-        "author_name": "Ada Reader",
-        "author_email": "ada@example.org",
-        "author_url": "",
-        "body": "A thoughtful reply.",
-        "started": form_started_token(),
-    }
-    data.update(overrides)
-    return data
 
 
 def _comment_url(post):
@@ -56,7 +43,7 @@ def _json_ld(response):
 
 
 def test_posting_a_comment_lands_on_its_anchor_and_shows_it_numbered(client, post):
-    response = client.post(_comment_url(post), _form())
+    response = client.post(_comment_url(post), comment_form())
     comment = Comment.objects.get()
     assertRedirects(
         response, f"{post.get_absolute_url()}#comment-{comment.pk}", fetch_redirect_response=False
@@ -70,13 +57,13 @@ def test_posting_a_comment_lands_on_its_anchor_and_shows_it_numbered(client, pos
 def test_reply_is_numbered_under_its_parent(client, post):
     make_comment(post)
     second = make_comment(post)
-    client.post(_comment_url(post), _form(parent=second.pk))
+    client.post(_comment_url(post), comment_form(parent=second.pk))
     assert Comment.objects.latest("pk").number == "2.1"
 
 
 def test_each_field_error_is_shown_beside_it_and_the_text_is_kept(client, post):
     response = client.post(
-        _comment_url(post), _form(author_name="", author_email="not-an-email", body="Keep this text, please.")
+        _comment_url(post), comment_form(author_name="", author_email="not-an-email", body="Keep this text, please.")
     )
     assert response.status_code == 400
     assertContains(response, "Please enter your name.", status_code=400)
@@ -88,27 +75,27 @@ def test_each_field_error_is_shown_beside_it_and_the_text_is_kept(client, post):
 
 @pytest.mark.parametrize("body", ["", "   \n\t  "])
 def test_empty_or_blank_comment_is_refused(client, post, body):
-    response = client.post(_comment_url(post), _form(body=body))
+    response = client.post(_comment_url(post), comment_form(body=body))
     assertContains(response, "Please write a comment.", status_code=400)
     assert not Comment.objects.exists()
 
 
 def test_name_over_the_limit_is_refused(client, post):
-    response = client.post(_comment_url(post), _form(author_name="N" * 101))
+    response = client.post(_comment_url(post), comment_form(author_name="N" * 101))
     assertContains(response, "Please keep your name under 100 characters", status_code=400)
     assert not Comment.objects.exists()
 
 
-def test_comment_over_the_limit_is_refused_and_kept_in_the_form(client, post):
+def test_comment_over_the_limit_is_refused_and_kept_in_thecomment_form(client, post):
     body = "word " * 4001  # 20,005 characters
-    response = client.post(_comment_url(post), _form(body=body))
+    response = client.post(_comment_url(post), comment_form(body=body))
     assertContains(response, "Please keep your comment under 20,000 characters", status_code=400)
     assert not Comment.objects.exists()
 
 
 def test_reply_to_a_comment_of_another_post_is_refused(client, post, author):
     foreign = make_comment(make_post(author=author))
-    response = client.post(_comment_url(post), _form(parent=foreign.pk))
+    response = client.post(_comment_url(post), comment_form(parent=foreign.pk))
     assertContains(response, "The comment you are replying to is not available.", status_code=400)
     assert Comment.objects.filter(post=post).count() == 0
 
@@ -121,28 +108,28 @@ def test_reply_to_a_missing_or_hidden_comment_is_refused(client, post, state):
     else:
         Comment.objects.filter(pk=parent.pk).update(status=state)
         parent_id = parent.pk
-    response = client.post(_comment_url(post), _form(parent=parent_id))
+    response = client.post(_comment_url(post), comment_form(parent=parent_id))
     assertContains(response, "The comment you are replying to is not available.", status_code=400)
     assert Comment.objects.count() == 1
 
 
 def test_missing_csrf_token_gets_a_readable_page(post):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(_comment_url(post), _form())
+    response = client.post(_comment_url(post), comment_form())
     assertContains(response, "Your form could not be sent", status_code=403)
     assert not Comment.objects.exists()
 
 
 def test_double_submit_stores_one_comment(client, post):
-    client.post(_comment_url(post), _form())
-    client.post(_comment_url(post), _form())
+    client.post(_comment_url(post), comment_form())
+    client.post(_comment_url(post), comment_form())
     assert Comment.objects.count() == 1
 
 
 def test_emoji_and_any_unicode_survive_unchanged(client, post):
     text = "Ça va? 👍🏽 — 日本語, עברית, e\u0301, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"
     name = "Zoë 🦉 Ørsted"
-    client.post(_comment_url(post), _form(body=text, author_name=name))
+    client.post(_comment_url(post), comment_form(body=text, author_name=name))
     comment = Comment.objects.get()
     assert (comment.body, comment.author_name) == (text, name)
     page = client.get(post.get_absolute_url())
@@ -155,7 +142,7 @@ def test_hostile_comment_text_is_inert(client, post):
         "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) "
         '[data](data:text/html;base64,PHNjcmlwdD4=) <a href="#" style="color:red">x</a>'
     )
-    client.post(_comment_url(post), _form(body=body))
+    client.post(_comment_url(post), comment_form(body=body))
     comment = Comment.objects.get()
     html = client.get(post.get_absolute_url()).content.decode()
     start = html.index(f'id="comment-{comment.pk}"')
@@ -171,10 +158,10 @@ def test_hostile_comment_text_is_inert(client, post):
 def test_hostile_name_and_website_are_inert(client, post):
     client.post(
         _comment_url(post),
-        _form(author_name='<b onmouseover="x()">Mallory</b>', author_url="javascript:alert(1)"),
+        comment_form(author_name='<b onmouseover="x()">Mallory</b>', author_url="javascript:alert(1)"),
     )
     assert not Comment.objects.exists()  # the website is refused
-    client.post(_comment_url(post), _form(author_name='<b onmouseover="x()">Mallory</b>'))
+    client.post(_comment_url(post), comment_form(author_name='<b onmouseover="x()">Mallory</b>'))
     page = client.get(post.get_absolute_url())
     assertContains(page, "&lt;b onmouseover=&quot;x()&quot;&gt;Mallory&lt;/b&gt;")
 
@@ -200,14 +187,14 @@ def test_closed_post_says_so_and_refuses_comments(client, author):
     page = client.get(closed.get_absolute_url())
     assertContains(page, "Comments are closed.")
     assertNotContains(page, 'class="comment-form"')
-    response = client.post(_comment_url(closed), _form())
+    response = client.post(_comment_url(closed), comment_form())
     assertContains(response, "Comments are closed.", status_code=403)
     assert not Comment.objects.exists()
 
 
 def test_held_comment_shows_to_its_author_alone(client, post):
     with mock.patch("commentariat.discussion.services.screen_comment", return_value=HELD):
-        response = client.post(_comment_url(post), _form(body="Held for review."))
+        response = client.post(_comment_url(post), comment_form(body="Held for review."))
     comment = Comment.objects.get()
     assert response.url.endswith(f"#comment-{comment.pk}")
     mine = client.get(post.get_absolute_url())
@@ -249,7 +236,7 @@ def test_reply_on_a_later_page_lands_on_that_page(client, post, comments_per_pag
     comments_per_page(1)
     make_comment(post)
     second = make_comment(post)
-    response = client.post(_comment_url(post), _form(parent=second.pk))
+    response = client.post(_comment_url(post), comment_form(parent=second.pk))
     reply = Comment.objects.latest("pk")
     assert response.url == f"{post.get_absolute_url()}?cpage=2#comment-{reply.pk}"
 
@@ -265,11 +252,11 @@ def test_reply_link_without_javascript_opens_the_form_under_the_comment(client, 
 
 
 def test_remember_me_fills_the_form_next_time(client, post):
-    client.post(_comment_url(post), _form(remember="on", author_url="https://ada.example.org/"))
+    client.post(_comment_url(post), comment_form(remember="on", author_url="https://ada.example.org/"))
     page = client.get(post.get_absolute_url())
     assertContains(page, 'value="Ada Reader"')
     assertContains(page, 'value="https://ada.example.org/"')
-    client.post(_comment_url(post), _form(body="Forget me now."))
+    client.post(_comment_url(post), comment_form(body="Forget me now."))
     assertNotContains(client.get(post.get_absolute_url()), 'value="Ada Reader"')
 
 
