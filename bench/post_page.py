@@ -137,6 +137,8 @@ def main() -> None:
         **os.environ,
         "COMMENTARIAT_DATA_DIR": str(work / "data"),
         "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
+        # Seeded comments go straight onto the page; moderation is not what this measures.
+        "COMMENTARIAT_INITIAL_MODERATION_MODE": "hold_none",
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)

@@ -74,7 +74,9 @@ class ModerationScreener:
     def reader_notice(self, post: Post) -> str:
         policy = ModerationPolicy.current()
         if adaptive.strict_mode_now(policy) is not None:
-            return "Our moderators are away or catching up: new comments may wait for review before they appear."
+            return (
+                "Our moderators are away or catching up: new comments may wait for review before they appear."
+            )
         if (post.comment_mode or policy.mode) == Mode.HOLD_ALL:
             return "Comments on this post are reviewed before they appear."
         return ""

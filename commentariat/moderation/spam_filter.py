@@ -12,10 +12,6 @@ import re
 
 from django.conf import settings
 from django.db import transaction
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline, make_union
-
 from commentariat.discussion.models import Comment
 
 from .models import SpamFilterModel
@@ -30,6 +26,11 @@ def clean_text(text: str) -> str:
 
 
 def build_pipeline():
+    # Imported here: scikit-learn costs a web worker ~80 MB, needed only once a filter exists.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
     words = TfidfVectorizer(preprocessor=clean_text, ngram_range=(1, 2), sublinear_tf=True)
     characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
     return make_pipeline(make_union(words, characters), LogisticRegression(C=30, max_iter=3000))
