@@ -152,7 +152,7 @@ def main() -> None:
 
     app_port, nginx_port = free_port(), free_port()
     server = subprocess.Popen(
-        [*commentariat, "serve", "--port", str(app_port), "--workers", "2"],
+        [*commentariat, "serve", "--port", str(app_port), "--workers", "2", "--no-task-worker"],
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

@@ -12,6 +12,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+
 from commentariat.discussion.models import Comment
 
 from .models import SpamFilterModel

@@ -58,6 +58,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Behind HTTPS (directly or through a proxy that sets X-Forwarded-Proto): secure cookies, HSTS,
+# and redirects from plain HTTP. See docs/deployment.md.
+if _env_bool("COMMENTARIAT_HTTPS"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("COMMENTARIAT_HSTS_SECONDS", str(365 * 86400)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("COMMENTARIAT_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _env_bool("COMMENTARIAT_HSTS_PRELOAD")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Whether every subdomain is HTTPS-only, and whether to ask browsers to preload that, is a
+# decision about the operator's whole domain, not this app: off unless set, and not a warning.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 # --- Applications -------------------------------------------------------------
 INSTALLED_APPS = [
@@ -73,10 +86,12 @@ INSTALLED_APPS = [
     "commentariat.discussion",
     "commentariat.moderation",
     "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "commentariat.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,12 +155,18 @@ if redis_url := os.environ.get("REDIS_URL"):
             "KEY_PREFIX": "commentariat",
         }
     }
+    # Sessions written through to the database, read from Redis: every app server sees them.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks ---------------------------------------------------------
-# In-process until a worker is configured (issue 6); the code only uses the Tasks API.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Queued in the database and run by `commentariat worker` (make serve starts one);
+# COMMENTARIAT_TASKS=immediate runs them in the request instead, for a site without a worker.
+if os.environ.get("COMMENTARIAT_TASKS", "database") == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Internationalization -----------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -168,8 +189,16 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "commentariat.core.logging.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("COMMENTARIAT_LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("COMMENTARIAT_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

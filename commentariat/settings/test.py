@@ -13,6 +13,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"commentariat-test-{os.getpid()}"}}
 WHITENOISE_AUTOREFRESH = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests of the page and the thread see comments appear at once; moderation tests set the mode they check.
 # Browser tests fill the form faster than a person; the timing rule has its own tests.
 COMMENTARIAT = {**COMMENTARIAT, "INITIAL_MODERATION_MODE": "hold_none", "COMMENT_FORM_MIN_SECONDS": 0}

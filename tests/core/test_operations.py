@@ -94,7 +94,17 @@ def served_site(tmp_path):
     }
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "commentariat", "serve", "--port", str(port), "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "commentariat",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-task-worker",
+        ],
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

@@ -63,7 +63,8 @@ def test_reply_is_numbered_under_its_parent(client, post):
 
 def test_each_field_error_is_shown_beside_it_and_the_text_is_kept(client, post):
     response = client.post(
-        _comment_url(post), comment_form(author_name="", author_email="not-an-email", body="Keep this text, please.")
+        _comment_url(post),
+        comment_form(author_name="", author_email="not-an-email", body="Keep this text, please."),
     )
     assert response.status_code == 400
     assertContains(response, "Please enter your name.", status_code=400)

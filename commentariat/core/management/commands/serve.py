@@ -1,5 +1,7 @@
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -7,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Serve the site with the production server (granian, several workers)."
+    help = "Serve the site with the production server (granian, several workers) and one task worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("COMMENTARIAT_HOST", "127.0.0.1"))
@@ -19,32 +21,60 @@ class Command(BaseCommand):
             default=int(os.environ.get("COMMENTARIAT_THREADS", "4")),
             help="Blocking threads per worker.",
         )
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="Do not start a background task worker beside the server.",
+        )
 
-    def handle(self, *args, host, port, workers, threads, **options):
+    def handle(self, *args, host, port, workers, threads, no_task_worker, **options):
         granian = shutil.which("granian", path=str(Path(sys.executable).parent)) or shutil.which("granian")
         if granian is None:
             raise CommandError("granian is not installed in this environment.")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commentariat.settings.base")
-        self.stdout.write(f"Serving on http://{host}:{port}/ with {workers} workers")
-        sys.stdout.flush()
-        os.execv(
+        server_args = [
             granian,
-            [
-                granian,
-                "--interface",
-                "wsgi",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--blocking-threads",
-                str(threads),
-                "--respawn-failed-workers",
-                "--log-level",
-                "warning",
-                "--no-ws",
-                "commentariat.wsgi:application",
-            ],
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--respawn-failed-workers",
+            "--log-level",
+            "warning",
+            "--no-ws",
+            "commentariat.wsgi:application",
+        ]
+        self.stdout.write(
+            f"Serving on http://{host}:{port}/ with {workers} workers"
+            + ("" if no_task_worker else " and a task worker")
         )
+        sys.stdout.flush()
+        if no_task_worker:
+            os.execv(granian, server_args)
+        self._supervise(server_args)
+
+    def _supervise(self, server_args: list[str]) -> None:
+        """Run the server and the task worker side by side; when one stops, stop the other."""
+        worker = subprocess.Popen([sys.executable, "-m", "commentariat", "worker", "--verbosity", "0"])
+        server = subprocess.Popen(server_args)
+
+        def stop(signum, frame):
+            for process in (server, worker):
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        code = server.wait()
+        stop(None, None)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        sys.exit(code)
