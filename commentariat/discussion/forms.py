@@ -1,18 +1,13 @@
-import time
-
 from django import forms
 from django.conf import settings
 from django.core import signing
 
+from commentariat.core.form_timing import seconds_since, started_token
+
 from .models import Comment
 
-_STARTED_SALT = "commentariat.discussion.comment-form-started"
 BOT_MESSAGE = "Your comment could not be accepted. Please reload the page and send it again."
-
-
-def form_started_token() -> str:
-    """A signed timestamp of when the form was shown, to tell people from scripts."""
-    return signing.TimestampSigner(salt=_STARTED_SALT).sign(str(int(time.time())))
+form_started_token = started_token
 
 
 class CommentForm(forms.Form):
@@ -103,11 +98,7 @@ class CommentForm(forms.Form):
         # ... and post straight away, or without ever loading the form.
         limits = settings.COMMENTARIAT
         try:
-            started = int(
-                signing.TimestampSigner(salt=_STARTED_SALT).unsign(
-                    token, max_age=limits["COMMENT_FORM_MAX_AGE_SECONDS"]
-                )
-            )
+            elapsed = seconds_since(token, max_age=limits["COMMENT_FORM_MAX_AGE_SECONDS"])
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 "This form was open for a long time and has expired. Your text is kept: please send it again.",
@@ -115,14 +106,14 @@ class CommentForm(forms.Form):
             ) from None
         except signing.BadSignature:
             raise forms.ValidationError(BOT_MESSAGE, code="bot") from None
-        if time.time() - started < limits["COMMENT_FORM_MIN_SECONDS"]:
+        if elapsed < limits["COMMENT_FORM_MIN_SECONDS"]:
             raise forms.ValidationError(
                 "That was quick! Please check your comment and send it again.", code="too-fast"
             )
 
     @property
     def started_token(self) -> str:
-        return form_started_token()
+        return started_token()
 
     def comment_fields(self) -> dict:
         """The cleaned values that make a comment, as submit_comment takes them."""

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from commentariat.core.net import client_ip
+from commentariat.core.page_cache import cache_page_as
 from commentariat.publishing.models import Post
 from commentariat.publishing.selectors import get_published_post_or_404
 
@@ -20,6 +21,7 @@ from .threads import PageOutOfRange, thread_page
 @require_GET
 def post_detail(request, year, month, slug):
     post = get_published_post_or_404(year=year, month=month, slug=slug)
+    cache_page_as(request, f"post:{post.pk}")
     return render_post_page(request, post)
 
 

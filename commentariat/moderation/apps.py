@@ -8,6 +8,7 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self):
+        from . import signals  # noqa: F401
         from .roles import ensure_roles
 
         # After auth has created the permissions (post_migrate runs app by app, in INSTALLED_APPS order).

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside CSRF and sessions: a hit still gets a fresh CSRF token and its cookie.
+    "commentariat.core.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commentariat.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -223,6 +225,11 @@ COMMENTARIAT = {
     "COMMENT_FORM_MAX_AGE_SECONDS": 2 * 86400,
     "REMEMBER_COOKIE_DAYS": 365,
     "RETRY_AFTER_SECONDS": 5,
+    # Full-page cache for anonymous readers (core/page_cache.py); saving what a page shows
+    # invalidates it at once, the timeout bounds what only time changes (scheduled posts).
+    "PAGE_CACHE": _env_bool("COMMENTARIAT_PAGE_CACHE", default=True),
+    "PAGE_CACHE_SECONDS": int(os.environ.get("COMMENTARIAT_PAGE_CACHE_SECONDS", "300")),
+    "PAGE_CACHE_BYPASS_COOKIES": ["commentariat_commenter", "messages"],
     # Who decides on new comments: the moderation policy (see moderation/screening.py).
     "SCREENER": "commentariat.moderation.screening.ModerationScreener",
     # The mode a new site starts in; admins change it at /moderation/policy/.
