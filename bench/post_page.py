@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/post_page.py [--seconds 10] [--connections 16]
 
-Builds a throwaway SQLite site with a post of 20 and one of 500 comments, serves it with
-`commentariat serve` (granian, 2 workers), saves both pages as static files served by nginx,
-and loads each with wrk on 127.0.0.1. The figure that matters is the ratio to nginx; absolute
+Builds a throwaway SQLite site with a post of 20 and one of 500 comments, serves it twice with
+`commentariat serve` (granian, 2 workers): once with the full-page cache, once without; saves
+both pages as static files served by nginx, and loads each with wrk on 127.0.0.1. The figure that matters is the ratio to nginx; absolute
 numbers depend on the machine. Also prints one worker's resident memory.
 """
 
@@ -150,21 +150,25 @@ def main() -> None:
     ).stdout
     urls = [line for line in seeded.split() if line.startswith("/")]
 
-    app_port, nginx_port = free_port(), free_port()
-    server = subprocess.Popen(
-        [*commentariat, "serve", "--port", str(app_port), "--workers", "2", "--no-task-worker"],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-    )
+    cached_port, uncached_port, nginx_port = free_port(), free_port(), free_port()
+    servers = [
+        subprocess.Popen(
+            [*commentariat, "serve", "--port", str(port), "--workers", "2", "--no-task-worker"],
+            env={**env, "COMMENTARIAT_PAGE_CACHE": flag},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        for port, flag in ((cached_port, "1"), (uncached_port, "0"))
+    ]
     nginx = None
     try:
-        app = f"http://127.0.0.1:{app_port}"
-        wait_for(app + "/")
+        cached, uncached = f"http://127.0.0.1:{cached_port}", f"http://127.0.0.1:{uncached_port}"
+        wait_for(cached + "/")
+        wait_for(uncached + "/")
         (work / "www").mkdir()
         (work / "tmp").mkdir()
         for size, url in zip((20, 500), urls, strict=True):
-            html = urllib.request.urlopen(app + url).read()
+            html = urllib.request.urlopen(uncached + url).read()
             (work / "www" / f"post-{size}.html").write_bytes(html)
         (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port))
         nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -177,14 +181,27 @@ def main() -> None:
         rows = []
         for size, url in zip((20, 500), urls, strict=True):
             reference = wrk(f"{static}/post-{size}.html", args.seconds, args.connections)
-            loaded = wrk(app + url, args.seconds, args.connections)
-            single = wrk(app + url, args.seconds, 1)
             rows.append((f"nginx static, {size} comments", args.connections, reference, None))
-            rows.append((f"commentariat, {size} comments", args.connections, loaded, reference))
-            rows.append((f"commentariat, {size} comments", 1, single, None))
-        worker_rss = max((rss_mb(pid) for pid in worker_pids(server.pid)), default=rss_mb(server.pid))
+            rows.append(
+                (
+                    f"cached, {size} comments",
+                    args.connections,
+                    wrk(cached + url, args.seconds, args.connections),
+                    reference,
+                )
+            )
+            rows.append(
+                (
+                    f"uncached, {size} comments",
+                    args.connections,
+                    wrk(uncached + url, args.seconds, args.connections),
+                    reference,
+                )
+            )
+            rows.append((f"uncached, {size} comments", 1, wrk(uncached + url, args.seconds, 1), None))
+        worker_rss = max((rss_mb(pid) for server in servers for pid in worker_pids(server.pid)), default=0.0)
     finally:
-        for process in (server, nginx):
+        for process in (*servers, nginx):
             if process is not None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=15)

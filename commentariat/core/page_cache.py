@@ -16,6 +16,7 @@ form), anything but GET/HEAD, and responses that are not a plain 200.
 
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,17 +29,35 @@ from .form_timing import started_token
 _CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _STARTED_FIELD = re.compile(r'(name="started" value=")[^"]*(")')
 _CSRF_MARKER, _STARTED_MARKER = "__csrf__", "__started__"
+_CSRF_MARKER_BYTES, _STARTED_MARKER_BYTES = _CSRF_MARKER.encode(), _STARTED_MARKER.encode()
+_LOCAL_PAGES = 200
+_local: dict[str, tuple[bytes, str]] = {}
 _VERSION_PREFIX = "pagecache:version:"
 
 
 def bump(scope: str) -> None:
     """Invalidate every cached page of a scope: 'site', 'lists', or 'post:<id>'."""
     key = _VERSION_PREFIX + scope
-    if not cache.add(key, 2, timeout=None):
+    if not cache.add(key, _fresh_version(), timeout=None):
         try:
             cache.incr(key)
         except ValueError:  # evicted between add and incr
-            cache.set(key, 2, timeout=None)
+            cache.set(key, _fresh_version(), timeout=None)
+
+
+def _version(scope: str) -> int:
+    key = _VERSION_PREFIX + scope
+    version = cache.get(key)
+    if version is None:
+        # Start from the clock, not 1: after a cache flush, old keys (and pages kept in a
+        # worker's memory under them) must never match again.
+        cache.add(key, _fresh_version(), timeout=None)
+        version = cache.get(key, 0)
+    return version
+
+
+def _fresh_version() -> int:
+    return time.time_ns() // 1000
 
 
 def cache_page_as(request, scope: str) -> None:
@@ -56,18 +75,21 @@ class PageCacheMiddleware:
         path_key = "pagecache:where:" + _digest(request.get_full_path())
         scope = cache.get(path_key)
         if scope is not None:
-            body = cache.get(_page_key(request, scope))
-            if body is not None:
-                return _serve(request, body, hit=True)
+            page_key = _page_key(request, scope)
+            page = _local.get(page_key) or cache.get(page_key)
+            if page is not None:
+                _remember_locally(page_key, page)
+                return _serve(request, page, hit=True)
         response = self.get_response(request)
         scope = getattr(request, "page_cache_scope", None)
         if scope is None or response.status_code != 200 or response.streaming:
             return response if scope is not None else _personal(response)
         body = _STARTED_FIELD.sub(rf"\g<1>{_STARTED_MARKER}\g<2>", response.content.decode(response.charset))
         body = _CSRF_FIELD.sub(rf"\g<1>{_CSRF_MARKER}\g<2>", body)
+        page = (body.encode(), f'"{_digest(body)[:32]}"')
         timeout = settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
-        cache.set_many({path_key: scope, _page_key(request, scope): body}, timeout=timeout)
-        return _serve(request, body, hit=False)
+        cache.set_many({path_key: scope, _page_key(request, scope): page}, timeout=timeout)
+        return _serve(request, page, hit=False)
 
 
 def _cacheable_request(request) -> bool:
@@ -78,7 +100,7 @@ def _cacheable_request(request) -> bool:
 
 
 def _page_key(request, scope: str) -> str:
-    versions = f"{cache.get(_VERSION_PREFIX + 'site', 1)}.{cache.get(_VERSION_PREFIX + scope, 1)}"
+    versions = f"{_version('site')}.{_version(scope)}"
     return f"pagecache:page:{scope}:{versions}:{_digest(request.get_full_path())}"
 
 
@@ -86,15 +108,23 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _serve(request, body: str, *, hit: bool) -> HttpResponse:
-    etag = f'"{_digest(body)[:32]}"'
+def _remember_locally(key: str, page) -> None:
+    # Each worker keeps the hottest pages already unpickled; keys carry versions, so never stale.
+    if key not in _local:
+        if len(_local) >= _LOCAL_PAGES:
+            _local.pop(next(iter(_local)))
+        _local[key] = page
+
+
+def _serve(request, page: tuple[bytes, str], *, hit: bool) -> HttpResponse:
+    body, etag = page
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
-        if _CSRF_MARKER in body:
-            body = body.replace(_CSRF_MARKER, get_token(request))
-        if _STARTED_MARKER in body:
-            body = body.replace(_STARTED_MARKER, started_token())
+        if _CSRF_MARKER_BYTES in body:
+            body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
+        if _STARTED_MARKER_BYTES in body:
+            body = body.replace(_STARTED_MARKER_BYTES, started_token().encode())
         response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["ETag"] = etag
     response["X-Page-Cache"] = "hit" if hit else "miss"
