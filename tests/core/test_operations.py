@@ -170,3 +170,57 @@ def test_locked_database_tells_the_commenter_to_retry_and_then_recovers(served_s
         bodies = [row[0] for row in db.execute("SELECT body FROM discussion_comment")]
     assert "Sent while the database was locked." not in bodies
     assert "Sent after the lock was released." in bodies
+
+
+def test_unreachable_database_gives_readers_a_503_page_not_a_stack_trace(tmp_path):
+    """PostgreSQL down (nothing listens on the port): pages and /healthz say so, and retry is advised."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "COMMENTARIAT_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_free_port()}/nowhere",
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "commentariat", "collectstatic", "--noinput", "-v0"], env=env, check=True
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "commentariat",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-task-worker",
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/static/commentariat/css/site.css", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for path in ("/", "/healthz"):
+            try:
+                urllib.request.urlopen(base + path, timeout=30)
+                raise AssertionError(f"{path} answered although the database is down")
+            except urllib.error.HTTPError as error:
+                body = error.read().decode()
+                assert error.code == 503
+                assert "Traceback" not in body
+                if path == "/":
+                    assert int(error.headers["Retry-After"]) > 0
+                    assert "busy for a moment" in body
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
