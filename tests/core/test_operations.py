@@ -3,13 +3,8 @@
 import http.cookiejar
 import os
 import re
-import signal
-import socket
 import sqlite3
 import stat
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,38 +14,22 @@ from django.core.management import call_command
 
 from commentariat.discussion.models import Comment
 from commentariat.publishing.models import Post
-
-
-def _commentariat(data_dir, *args):
-    env = {
-        **os.environ,
-        "COMMENTARIAT_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
-    }
-    env.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "commentariat", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+from tests.operator import commentariat, free_port, served
 
 
 def test_fresh_data_dir_gets_a_kept_secret_key_and_a_wal_sqlite_database(tmp_path):
-    _commentariat(tmp_path, "migrate", "--noinput", "-v0")
+    commentariat(tmp_path, "migrate", "--noinput", "-v0")
     key_file = tmp_path / "secret_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     first_key = key_file.read_text()
-    _commentariat(tmp_path, "check")
+    commentariat(tmp_path, "check")
     assert key_file.read_text() == first_key
     with sqlite3.connect(tmp_path / "commentariat.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_console_script_accepts_hyphenated_command_names(tmp_path):
-    result = _commentariat(tmp_path, "load-demo-site", "--help")
+    result = commentariat(tmp_path, "load-demo-site", "--help")
     assert "Load the demo site" in result.stdout
 
 
@@ -72,56 +51,15 @@ def test_demo_site_loads_a_long_discussion_and_a_second_run_changes_nothing():
     assert Comment.objects.filter(post=long_post, depth=2).exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served_site(tmp_path):
     """The demo site under the production server, on SQLite in a fresh data dir, with a 1 s lock timeout."""
-    _commentariat(tmp_path, "migrate", "--noinput", "-v0")
-    _commentariat(tmp_path, "collectstatic", "--noinput", "-v0")
-    _commentariat(tmp_path, "load-demo-site")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "COMMENTARIAT_DATA_DIR": str(tmp_path),
-        "COMMENTARIAT_SQLITE_TIMEOUT": "1",
-        "COMMENTARIAT_COMMENT_FORM_MIN_SECONDS": "0",
-        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
-    }
-    env.pop("DATABASE_URL", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "commentariat",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--no-task-worker",
-        ],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+    commentariat(tmp_path, "migrate", "--noinput", "-v0")
+    commentariat(tmp_path, "collectstatic", "--noinput", "-v0")
+    commentariat(tmp_path, "load-demo-site")
+    settings = {"COMMENTARIAT_SQLITE_TIMEOUT": "1", "COMMENTARIAT_COMMENT_FORM_MIN_SECONDS": "0"}
+    with served(tmp_path, settings) as base:
         yield base, tmp_path / "commentariat.sqlite3"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
 
 
 def _post_comment(base: str, path: str, body: str):
@@ -174,53 +112,14 @@ def test_locked_database_tells_the_commenter_to_retry_and_then_recovers(served_s
 
 def test_unreachable_database_gives_readers_a_503_page_not_a_stack_trace(tmp_path):
     """PostgreSQL down (nothing listens on the port): pages and /healthz say so, and retry is advised."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "COMMENTARIAT_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_free_port()}/nowhere",
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "commentariat", "collectstatic", "--noinput", "-v0"], env=env, check=True
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "commentariat",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--no-task-worker",
-        ],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/static/commentariat/css/site.css", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+    down = {"DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nowhere", "REDIS_URL": ""}
+    commentariat(tmp_path, "collectstatic", "--noinput", "-v0", extra_env=down)
+    with served(tmp_path, down, ready_path="/static/commentariat/css/site.css") as base:
         for path in ("/", "/healthz"):
-            try:
+            with pytest.raises(urllib.error.HTTPError) as answer:
                 urllib.request.urlopen(base + path, timeout=30)
-                raise AssertionError(f"{path} answered although the database is down")
-            except urllib.error.HTTPError as error:
-                body = error.read().decode()
-                assert error.code == 503
-                assert "Traceback" not in body
-                if path == "/":
-                    assert int(error.headers["Retry-After"]) > 0
-                    assert "busy for a moment" in body
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+            body = answer.value.read().decode()
+            assert answer.value.code == 503 and "Traceback" not in body
+            if path == "/":
+                assert int(answer.value.headers["Retry-After"]) > 0
+                assert "busy for a moment" in body

@@ -2,36 +2,15 @@
 
 import json
 import logging
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
 
 from commentariat.core.logging import JSONFormatter
-
-
-def _commentariat(data_dir, *args, extra_env=None, check=True):
-    env = {
-        **os.environ,
-        "COMMENTARIAT_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
-        **(extra_env or {}),
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in deployment
-    return subprocess.run(
-        [sys.executable, "-m", "commentariat", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=check,
-    )
+from tests.operator import commentariat
 
 
 @pytest.mark.django_db
@@ -62,7 +41,7 @@ def test_pages_send_security_headers_and_carry_no_inline_script(client, post):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = _commentariat(
+    result = commentariat(
         tmp_path,
         "check",
         "--deploy",
@@ -75,37 +54,37 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 
 def test_backup_and_restore_bring_back_what_was_there(tmp_path):
-    _commentariat(tmp_path, "migrate", "-v0")
-    _commentariat(tmp_path, "load-demo-site")
+    commentariat(tmp_path, "migrate", "-v0")
+    commentariat(tmp_path, "load-demo-site")
     backup = tmp_path / "site.sqlite3"
-    assert "Backed up" in _commentariat(tmp_path, "backup", "--output", str(backup)).stdout
+    assert "Backed up" in commentariat(tmp_path, "backup", "--output", str(backup)).stdout
     database = tmp_path / "commentariat.sqlite3"
     with sqlite3.connect(database) as db:
         before = db.execute("SELECT COUNT(*) FROM discussion_comment").fetchone()[0]
         db.execute("DELETE FROM moderation_moderationaction")
         db.execute("DELETE FROM discussion_comment WHERE parent_id IS NOT NULL")
-    _commentariat(tmp_path, "restore", str(backup), "--yes")
+    commentariat(tmp_path, "restore", str(backup), "--yes")
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT COUNT(*) FROM discussion_comment").fetchone()[0] == before
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
-    _commentariat(tmp_path, "migrate", "-v0")
+    commentariat(tmp_path, "migrate", "-v0")
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
-    result = _commentariat(tmp_path, "restore", str(junk), "--yes", check=False)
+    result = commentariat(tmp_path, "restore", str(junk), "--yes", check=False)
     assert result.returncode != 0 and "not a usable SQLite backup" in result.stderr
 
 
 def test_worker_runs_queued_tasks(tmp_path):
-    _commentariat(tmp_path, "migrate", "-v0")
+    commentariat(tmp_path, "migrate", "-v0")
     enqueue = (
         "from commentariat.moderation.tasks import purge_removed_comments;"
         "print(purge_removed_comments.enqueue().id)"
     )
-    _commentariat(tmp_path, "shell", "-v0", "-c", enqueue)
-    _commentariat(tmp_path, "worker", "--batch")
+    commentariat(tmp_path, "shell", "-v0", "-c", enqueue)
+    commentariat(tmp_path, "worker", "--batch")
     with sqlite3.connect(tmp_path / "commentariat.sqlite3") as db:
         statuses = [row[0] for row in db.execute("SELECT status FROM django_tasks_database_dbtaskresult")]
     assert statuses == ["SUCCESSFUL"]

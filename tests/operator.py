@@ -1,0 +1,77 @@
+"""Running Commentariat the way an operator does: the console script and the production server."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+
+
+def operator_env(data_dir, extra_env=None) -> dict:
+    """Production settings on a fresh data dir, SQLite unless extra_env names a DATABASE_URL."""
+    env = {
+        **os.environ,
+        "COMMENTARIAT_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in deployment
+    env.update(extra_env or {})
+    return env
+
+
+def commentariat(data_dir, *args, extra_env=None, check=True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "commentariat", *args],
+        env=operator_env(data_dir, extra_env),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=check,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(data_dir, extra_env=None, ready_path="/"):
+    """`commentariat serve` (one worker, no task worker) until the block ends; yields its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "commentariat",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-task-worker",
+        ],
+        env=operator_env(data_dir, extra_env),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + ready_path, timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers, even if with an error page
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
