@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from commentariat.core.health import healthz
+from commentariat.core.views import favicon
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),

@@ -1,6 +1,7 @@
-from django.http import HttpResponseServerError
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 
 
 def csrf_failure(request, reason=""):
@@ -14,3 +15,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context: nothing that failed once gets a second chance to fail.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("commentariat/favicon.svg"))
