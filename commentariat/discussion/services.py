@@ -15,7 +15,6 @@ from .models import SORT_KEY_DIGITS, Comment
 from .screening import comments_closed_message, screen_comment
 
 
-@transaction.atomic
 def submit_comment(
     *,
     post: Post,
@@ -30,17 +29,15 @@ def submit_comment(
 ) -> Comment:
     """Store a reader's comment and decide whether readers see it now.
 
-    Raises CommentsClosed, InvalidParent, or ValidationError for a field over its limit.
-    Returns the earlier comment instead when the same reader sent the same text moments ago.
+    Raises CommentsClosed, InvalidParent, or ValidationError for a field over its limit;
+    the screener may raise other CommentRefused errors. Returns the earlier comment instead
+    when the same reader sent the same text moments ago.
     """
     closed = comments_closed_message(post)
     if closed:
         raise CommentsClosed(post, message=closed)
     if parent is not None and (parent.post_id != post.pk or not parent.is_public):
         raise InvalidParent()
-    duplicate = _recent_duplicate(post=post, author_email=author_email, body=body)
-    if duplicate is not None:
-        return duplicate
     comment = Comment(
         post=post,
         parent=_parent_within_depth(parent),
@@ -54,9 +51,20 @@ def submit_comment(
     )
     validate_comment_limits(comment)
     comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent", "user"])
+    # Screening only reads (and may take a few milliseconds to score): it runs before the
+    # write transaction, which on SQLite holds the database's one write lock.
     screening = screen_comment(comment)
     comment.status, comment.status_reason = screening.status, screening.reason
     comment.spam_score = screening.spam_score
+    return _store_new_comment(comment)
+
+
+@transaction.atomic
+def _store_new_comment(comment: Comment) -> Comment:
+    # Checked under the write lock, so that two identical submissions at once store one comment.
+    duplicate = _recent_duplicate(post=comment.post, author_email=comment.author_email, body=comment.body)
+    if duplicate is not None:
+        return duplicate
     comment.status_changed_at = timezone.now()
     comment.save()
     if comment.is_public:
