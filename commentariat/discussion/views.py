@@ -47,7 +47,9 @@ def comment_create(request, year, month, slug):
     except ValidationError as error:
         _add_field_errors(form, error)
         return render_post_page(request, post, comment_form=form, status=400)
-    if comment.status == Comment.Status.PENDING:
+    if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
+        # Spam shows to its author as awaiting moderation too: a wrongly caught reader is
+        # reassured, and a spammer learns nothing about the filter.
         commenter.add_pending_comment(request, comment.pk)
     response = redirect(comment.get_absolute_url())
     if form.cleaned_data["remember"]:

@@ -222,3 +222,16 @@ def test_form_left_open_for_days_has_expired_but_keeps_the_text(client, post, po
     response = _post_form(client, post, started=started, body="Written long ago.")
     assertContains(response, "has expired", status_code=400)
     assertContains(response, "Written long ago.", status_code=400)
+
+
+def test_spam_shows_to_its_author_as_awaiting_moderation_and_to_nobody_else(client, post, policy):
+    policy.disallowed_terms = "casino"
+    policy.save()
+    _post_form(client, post, body="Best casino bonus here")
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    own = client.get(post.get_absolute_url())
+    assertContains(own, "Best casino bonus here")
+    assertContains(own, "Your comment is awaiting moderation.")
+    from django.test import Client
+
+    assert "Best casino bonus here" not in Client().get(post.get_absolute_url()).content.decode()
