@@ -30,9 +30,12 @@ _CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _STARTED_FIELD = re.compile(r'(name="started" value=")[^"]*(")')
 _CSRF_MARKER, _STARTED_MARKER = "__csrf__", "__started__"
 _CSRF_MARKER_BYTES, _STARTED_MARKER_BYTES = _CSRF_MARKER.encode(), _STARTED_MARKER.encode()
+# Pages are stored split around the markers, so that a hit joins pieces instead of searching.
+_MARKERS = re.compile(b"(" + _CSRF_MARKER_BYTES + b"|" + _STARTED_MARKER_BYTES + b")")
 _LOCAL_PAGES = 200
-_local: dict[str, tuple[bytes, str]] = {}
+_local: dict[str, tuple[tuple[bytes, ...], str]] = {}
 _VERSION_PREFIX = "pagecache:version:"
+STORED_KEY = "commentariat.page_cache.stored"
 
 
 def bump(scope: str) -> None:
@@ -72,36 +75,71 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return _personal(self.get_response(request))
-        path_key = "pagecache:where:" + _digest(request.get_full_path())
-        scope = cache.get(path_key)
-        if scope is not None:
-            page_key = _page_key(request, scope)
-            page = _local.get(page_key) or cache.get(page_key)
-            if page is not None:
-                _remember_locally(page_key, page)
-                return _serve(request, page, hit=True)
+        address = _address(request.get_host(), request.get_full_path())
+        found = lookup(address)
+        if found is not None:
+            return _serve(request, found[1], hit=True)
         response = self.get_response(request)
         scope = getattr(request, "page_cache_scope", None)
         if scope is None or response.status_code != 200 or response.streaming:
             return response if scope is not None else _personal(response)
         body = _STARTED_FIELD.sub(rf"\g<1>{_STARTED_MARKER}\g<2>", response.content.decode(response.charset))
         body = _CSRF_FIELD.sub(rf"\g<1>{_CSRF_MARKER}\g<2>", body)
-        page = (body.encode(), f'"{_digest(body)[:32]}"')
-        timeout = settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
-        cache.set_many({path_key: scope, _page_key(request, scope): page}, timeout=timeout)
+        page = (tuple(_MARKERS.split(body.encode())), f'"{_digest(body)[:32]}"')
+        page_key = _page_key(address, scope)
+        cache.set_many(
+            {_where_key(address): scope, page_key: page}, timeout=settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
+        )
+        # The WSGI layer (page_cache_wsgi) keeps this response's final headers for its own hits.
+        request.META[STORED_KEY] = page_key
         return _serve(request, page, hit=False)
 
 
+def lookup(address: str):
+    """(page key, (body, etag)) of the current cached page at an address, or None."""
+    scope = cache.get(_where_key(address))
+    if scope is None:
+        return None
+    page_key = _page_key(address, scope)
+    page = _local.get(page_key) or cache.get(page_key)
+    if page is None:
+        return None
+    _remember_locally(page_key, page)
+    return page_key, page
+
+
+def punch_holes(segments: tuple[bytes, ...], csrf_token) -> bytes:
+    """The stored page with this reader's CSRF token and a fresh form start time."""
+    if len(segments) == 1:
+        return segments[0]
+    holes = {_CSRF_MARKER_BYTES: csrf_token().encode(), _STARTED_MARKER_BYTES: started_token().encode()}
+    return b"".join(holes.get(segment, segment) for segment in segments)
+
+
 def _cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD") or not settings.COMMENTARIAT["PAGE_CACHE"]:
+    return cacheable(request.method, request.COOKIES)
+
+
+def cacheable(method: str, cookies) -> bool:
+    """GET or HEAD from a reader with nothing personal in the page: no session, no remembered details."""
+    if method not in ("GET", "HEAD") or not settings.COMMENTARIAT["PAGE_CACHE"]:
         return False
     personal = [settings.SESSION_COOKIE_NAME, *settings.COMMENTARIAT["PAGE_CACHE_BYPASS_COOKIES"]]
-    return not any(name in request.COOKIES for name in personal)
+    return not any(name in cookies for name in personal)
 
 
-def _page_key(request, scope: str) -> str:
+def _address(host: str, full_path: str) -> str:
+    # The host is part of the address: cached pages carry absolute URLs (canonical link, JSON-LD).
+    return f"{host}{full_path}"
+
+
+def _where_key(address: str) -> str:
+    return "pagecache:where:" + _digest(address)
+
+
+def _page_key(address: str, scope: str) -> str:
     versions = f"{_version('site')}.{_version(scope)}"
-    return f"pagecache:page:{scope}:{versions}:{_digest(request.get_full_path())}"
+    return f"pagecache:page:{scope}:{versions}:{_digest(address)}"
 
 
 def _digest(text: str) -> str:
@@ -116,16 +154,14 @@ def _remember_locally(key: str, page) -> None:
         _local[key] = page
 
 
-def _serve(request, page: tuple[bytes, str], *, hit: bool) -> HttpResponse:
+def _serve(request, page: tuple[tuple[bytes, ...], str], *, hit: bool) -> HttpResponse:
     body, etag = page
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
-        if _CSRF_MARKER_BYTES in body:
-            body = body.replace(_CSRF_MARKER_BYTES, get_token(request).encode())
-        if _STARTED_MARKER_BYTES in body:
-            body = body.replace(_STARTED_MARKER_BYTES, started_token().encode())
-        response = HttpResponse(body, content_type="text/html; charset=utf-8")
+        response = HttpResponse(
+            punch_holes(body, lambda: get_token(request)), content_type="text/html; charset=utf-8"
+        )
     response["ETag"] = etag
     response["X-Page-Cache"] = "hit" if hit else "miss"
     # Revalidate every time: the ETag makes that a cheap 304 while the page is unchanged.

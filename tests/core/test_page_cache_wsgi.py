@@ -1,0 +1,107 @@
+"""Cache hits answered in front of Django: same page, same headers, fresh per-reader tokens."""
+
+import io
+import re
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from commentariat.wsgi import application
+from tests.factories import comment_form, make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _get(path, cookie="", host="testserver", **extra):
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_HOST": host,
+        "HTTP_COOKIE": cookie,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        **extra,
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, headers
+
+    body = b"".join(application(environ, start_response))
+    headers = {}
+    for name, value in answer["headers"]:
+        headers.setdefault(name.lower(), []).append(value)
+    return int(answer["status"].split()[0]), headers, body.decode()
+
+
+def _token(body):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+
+
+def test_a_hit_is_answered_before_django_with_the_same_headers(post, monkeypatch):
+    status, miss, _ = _get(post.get_absolute_url())
+
+    def django_must_not_run(environ, start_response):
+        raise AssertionError("the hit reached Django")
+
+    monkeypatch.setattr(application, "application", django_must_not_run)
+    status, hit, body = _get(post.get_absolute_url())
+    assert status == 200 and hit["x-page-cache"] == ["hit"]
+    for name in (
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "cache-control",
+        "vary",
+    ):
+        assert hit[name] == miss[name]
+    assert "__csrf__" not in body and "__started__" not in body
+
+
+def test_a_hit_gives_a_new_reader_a_csrf_cookie_that_matches_the_form(post):
+    _get(post.get_absolute_url())
+    _, headers, body = _get(post.get_absolute_url())
+    cookie = headers["set-cookie"][0].split(";")[0]
+    name, secret = cookie.split("=")
+    assert name == "csrftoken" and _unmask_cipher_token(_token(body)) == secret
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = secret
+    response = client.post(
+        post.get_absolute_url() + "comments/", comment_form(csrfmiddlewaretoken=_token(body))
+    )
+    assert response.status_code == 302
+
+
+def test_a_returning_reader_keeps_their_csrf_cookie(post):
+    _get(post.get_absolute_url())
+    secret = "a" * 32
+    _, headers, body = _get(post.get_absolute_url(), cookie=f"csrftoken={secret}")
+    assert "set-cookie" not in headers and _unmask_cipher_token(_token(body)) == secret
+
+
+def test_readers_with_a_session_and_unknown_hosts_go_to_django(post):
+    _get(post.get_absolute_url())
+    _, headers, _ = _get(post.get_absolute_url(), cookie="sessionid=abc")
+    assert "x-page-cache" not in headers
+    status, _, _ = _get(post.get_absolute_url(), host="evil.example")
+    assert status == 400
+
+
+def test_a_new_comment_is_visible_at_once_and_etags_revalidate(post):
+    _, first, _ = _get(post.get_absolute_url())
+    status, _, _ = _get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["etag"][0])
+    assert status == 304
+    make_comment(post, body="Fresh words.")
+    status, headers, body = _get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["etag"][0])
+    assert status == 200 and "Fresh words." in body
