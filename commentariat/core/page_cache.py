@@ -34,6 +34,7 @@ _CSRF_MARKER_BYTES, _STARTED_MARKER_BYTES = _CSRF_MARKER.encode(), _STARTED_MARK
 _MARKERS = re.compile(b"(" + _CSRF_MARKER_BYTES + b"|" + _STARTED_MARKER_BYTES + b")")
 _LOCAL_PAGES = 200
 _local: dict[str, tuple[tuple[bytes, ...], str]] = {}
+local_headers: dict[str, list] = {}  # kept by the WSGI layer, under the same versioned keys
 _VERSION_PREFIX = "pagecache:version:"
 STORED_KEY = "commentariat.page_cache.stored"
 
@@ -48,15 +49,17 @@ def bump(scope: str) -> None:
             cache.set(key, _fresh_version(), timeout=None)
 
 
-def _version(scope: str) -> int:
-    key = _VERSION_PREFIX + scope
-    version = cache.get(key)
-    if version is None:
-        # Start from the clock, not 1: after a cache flush, old keys (and pages kept in a
-        # worker's memory under them) must never match again.
-        cache.add(key, _fresh_version(), timeout=None)
-        version = cache.get(key, 0)
-    return version
+def _versions(scope: str) -> str:
+    """'<site version>.<scope version>', read in one round trip to the cache."""
+    keys = [_VERSION_PREFIX + "site", _VERSION_PREFIX + scope]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # Start from the clock, not 1: after a cache flush, old keys (and pages kept in a
+            # worker's memory under them) must never match again.
+            cache.add(key, _fresh_version(), timeout=None)
+            found[key] = cache.get(key, 0)
+    return f"{found[keys[0]]}.{found[keys[1]]}"
 
 
 def _fresh_version() -> int:
@@ -97,6 +100,7 @@ class PageCacheMiddleware:
 
 def lookup(address: str):
     """(page key, (body, etag)) of the current cached page at an address, or None."""
+    # Not kept locally: a deleted post's address can come back as another post, another scope.
     scope = cache.get(_where_key(address))
     if scope is None:
         return None
@@ -138,8 +142,7 @@ def _where_key(address: str) -> str:
 
 
 def _page_key(address: str, scope: str) -> str:
-    versions = f"{_version('site')}.{_version(scope)}"
-    return f"pagecache:page:{scope}:{versions}:{_digest(address)}"
+    return f"pagecache:page:{scope}:{_versions(scope)}:{_digest(address)}"
 
 
 def _digest(text: str) -> str:
@@ -150,7 +153,9 @@ def _remember_locally(key: str, page) -> None:
     # Each worker keeps the hottest pages already unpickled; keys carry versions, so never stale.
     if key not in _local:
         if len(_local) >= _LOCAL_PAGES:
-            _local.pop(next(iter(_local)))
+            old = next(iter(_local))
+            _local.pop(old)
+            local_headers.pop(old, None)
         _local[key] = page
 
 

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, parse_cookie
 from django.http.request import split_domain_port, validate_host
 
-from .page_cache import STORED_KEY, _address, cacheable, lookup, punch_holes
+from .page_cache import STORED_KEY, _address, cacheable, local_headers, lookup, punch_holes
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +88,12 @@ def _answer_from_cache(environ):
     if found is None:
         return None
     page_key, (body, etag) = found
-    headers = cache.get(page_key + ":headers")
+    headers = local_headers.get(page_key)
     if headers is None:
-        return None
+        headers = cache.get(page_key + ":headers")
+        if headers is None:
+            return None
+        local_headers[page_key] = headers
     headers = [*headers, ("ETag", etag), ("X-Page-Cache", "hit")]
     if environ.get("HTTP_IF_NONE_MATCH") == etag:
         return "304 Not Modified", headers, b""
