@@ -3,6 +3,8 @@
 Every name, town, newspaper and quotation below is fictional.
 """
 
+
+
 AUTHOR = {"username": "maren", "first_name": "Maren", "last_name": "Holt"}
 
 LIBRARY_LEVY = """\
@@ -119,42 +121,10 @@ A few rules keep the numbers useful:
 > <cite>— a reader, in an email that convinced me</cite>
 """,
         "comments": [
-            (
-                "a",
-                None,
-                "Priya N.",
-                "priya@example.net",
-                "",
-                40,
-                'Finally. I have been writing "the comment by the person with the owl avatar" for years.',
-            ),
-            (
-                "b",
-                "a",
-                "Jonas Eck",
-                "jonas.eck@example.org",
-                "https://example.org/jonas",
-                95,
-                "The owl person will be sad to lose their fame.",
-            ),
-            (
-                "c",
-                None,
-                "Ruth Abara",
-                "ruth@example.com",
-                "",
-                180,
-                "Does the numbering restart on each page of comments, or carry on?",
-            ),
-            (
-                "d",
-                "c",
-                "Maren Holt",
-                "maren@example.com",
-                "",
-                200,
-                "It carries on: page two starts where page one stopped, so a number means the same thing everywhere.",
-            ),
+            ("a", None, "Priya N.", "priya@example.net", "", 40, "Finally. I have been writing \"the comment by the person with the owl avatar\" for years."),
+            ("b", "a", "Jonas Eck", "jonas.eck@example.org", "https://example.org/jonas", 95, "The owl person will be sad to lose their fame."),
+            ("c", None, "Ruth Abara", "ruth@example.com", "", 180, "Does the numbering restart on each page of comments, or carry on?"),
+            ("d", "c", "Maren Holt", "maren@example.com", "", 200, "It carries on: page two starts where page one stopped, so a number means the same thing everywhere."),
         ],
     },
     {
@@ -174,33 +144,9 @@ Things I read this month that are worth your time, in no particular order.
 What are you reading? Recommendations welcome below.
 """,
         "comments": [
-            (
-                "a",
-                None,
-                "Lena Fischer",
-                "lena.f@example.de",
-                "",
-                120,
-                "The bridge history sounds lovely. Is it in the library, or only at the society's shop?",
-            ),
-            (
-                "b",
-                "a",
-                "Maren Holt",
-                "maren@example.com",
-                "",
-                150,
-                "Both, as far as I know. The library copy had a waiting list last week.",
-            ),
-            (
-                "c",
-                None,
-                "Dev Raman",
-                "dev@example.in",
-                "",
-                300,
-                "I am reading an old book on the history of public libraries 📚 and it is *extremely* relevant to the levy argument.",
-            ),
+            ("a", None, "Lena Fischer", "lena.f@example.de", "", 120, "The bridge history sounds lovely. Is it in the library, or only at the society's shop?"),
+            ("b", "a", "Maren Holt", "maren@example.com", "", 150, "Both, as far as I know. The library copy had a waiting list last week."),
+            ("c", None, "Dev Raman", "dev@example.in", "", 300, "I am reading an old book on the history of public libraries 📚 and it is *extremely* relevant to the levy argument."),
         ],
     },
     {
@@ -217,15 +163,7 @@ with their replies, and the threads read as they did.
 Comments on this post are closed; the conversation has moved on to newer posts.
 """,
         "comments": [
-            (
-                "a",
-                None,
-                "Ruth Abara",
-                "ruth@example.com",
-                "",
-                60,
-                "Welcome back! The comment section looks much tidier.",
-            ),
+            ("a", None, "Ruth Abara", "ruth@example.com", "", 60, "Welcome back! The comment section looks much tidier."),
             ("b", "a", "Tomasz W.", "tomasz@example.pl", "", 90, "Agreed, and it is faster on my phone."),
         ],
     },
@@ -244,246 +182,71 @@ LIBRARY_LEVY_POST = {
 
 # (key, parent key, name, email, website, minutes after publication, text)
 LIBRARY_LEVY_COMMENTS = [
-    (
-        "1",
-        None,
-        "Tomasz W.",
-        "tomasz@example.pl",
-        "",
-        35,
-        "Thank you for quoting me, though I would have phrased it more kindly if I had known.\n\n"
-        "I will add one thing: the panel should have its own small budget, even a token one. A body "
-        "that has to ask staff for photocopies is a body that can be ignored.",
-    ),
-    (
-        "1.1",
-        "1",
-        "Maren Holt",
-        "maren@example.com",
-        "",
-        50,
-        "That is a good, concrete addition. I will put it to the board at the next open session.",
-    ),
-    (
-        "1.1.1",
-        "1.1",
-        "Tomasz W.",
-        "tomasz@example.pl",
-        "",
-        62,
-        "Please do. Even 2,000 a year would change the dynamic.",
-    ),
-    (
-        "1.2",
-        "1",
-        "Greta Lindqvist",
-        "greta@example.se",
-        "https://example.se/greta",
-        80,
-        "Budget, yes, but also the right to ask for documents and get them within a set time. "
-        "Money without access just buys a nicer room to be ignored in.",
-    ),
+    ("1", None, "Tomasz W.", "tomasz@example.pl", "", 35,
+     "Thank you for quoting me, though I would have phrased it more kindly if I had known.\n\n"
+     "I will add one thing: the panel should have its own small budget, even a token one. A body "
+     "that has to ask staff for photocopies is a body that can be ignored."),
+    ("1.1", "1", "Maren Holt", "maren@example.com", "", 50,
+     "That is a good, concrete addition. I will put it to the board at the next open session."),
+    ("1.1.1", "1.1", "Tomasz W.", "tomasz@example.pl", "", 62,
+     "Please do. Even 2,000 a year would change the dynamic."),
+    ("1.2", "1", "Greta Lindqvist", "greta@example.se", "https://example.se/greta", 80,
+     "Budget, yes, but also the right to ask for documents and get them within a set time. "
+     "Money without access just buys a nicer room to be ignored in."),
     ("1.2.1", "1.2", "Tomasz W.", "tomasz@example.pl", "", 95, "Fair. Access first, then money."),
-    (
-        "2",
-        None,
-        "Harold Pike",
-        "hpike@example.com",
-        "",
-        70,
-        "I was on the council in 2019 and I want to push back a little on the culvert story.\n\n"
-        "> One sentence, in the minutes, two years after the vote.\n\n"
-        "It was discussed at three public meetings. It was in the minutes because that is where "
-        "decisions are recorded. Nobody came.",
-    ),
-    (
-        "2.1",
-        "2",
-        "Maren Holt",
-        "maren@example.com",
-        "",
-        88,
-        'That is fair, and I should have said it was discussed. But "it was on an agenda nobody '
-        'reads" is, I think, exactly the problem the levy has to overcome.',
-    ),
-    (
-        "2.1.1",
-        "2.1",
-        "Harold Pike",
-        "hpike@example.com",
-        "",
-        101,
-        "I do not disagree. I only want it recorded that nobody was hiding anything.",
-    ),
-    (
-        "2.2",
-        "2",
-        "Ines Carvalho",
-        "ines@example.pt",
-        "",
-        130,
-        "Three meetings at 2 pm on weekdays. I work. Most people work.",
-    ),
-    (
-        "2.2.1",
-        "2.2",
-        "Harold Pike",
-        "hpike@example.com",
-        "",
-        142,
-        "The evening sessions were my idea, for what it is worth. They started in 2022.",
-    ),
-    (
-        "2.3",
-        "2",
-        "Sam Okafor",
-        "sam.okafor@example.org",
-        "",
-        160,
-        "Both things can be true: the process was legal and open, and it still taught people not to "
-        "trust the ballot language.",
-    ),
-    (
-        "3",
-        None,
-        "Beatrix Moll",
-        "bea@example.at",
-        "",
-        110,
-        "Honest question: why six years? Roofs last longer than that and heating systems certainly "
-        "do. It feels like a number picked to sound short.",
-    ),
-    (
-        "3.1",
-        "3",
-        "Dev Raman",
-        "dev@example.in",
-        "",
-        125,
-        "State law caps levies without a renewal vote at six years, if I remember the statute "
-        "right. So it is the longest it could be.",
-    ),
-    (
-        "3.1.1",
-        "3.1",
-        "Beatrix Moll",
-        "bea@example.at",
-        "",
-        140,
-        "Oh. That is a much better reason than I assumed. Thank you.",
-    ),
-    (
-        "4",
-        None,
-        "Lena Fischer",
-        "lena.f@example.de",
-        "",
-        190,
-        "Sunday hours are what my family actually uses. Weekdays the library is closed by the time "
-        "we are home. I would vote for the levy for that alone.",
-    ),
-    (
-        "4.1",
-        "4",
-        "Priya N.",
-        "priya@example.net",
-        "",
-        205,
-        'Same. The roof is important, but nobody knocks on doors saying "vote for the roof".',
-    ),
-    (
-        "4.1.1",
-        "4.1",
-        "Jonas Eck",
-        "jonas.eck@example.org",
-        "https://example.org/jonas",
-        230,
-        'Someone should. "Vote for the roof" is a wonderful yard sign.',
-    ),
-    (
-        "5",
-        None,
-        "Ruth Abara",
-        "ruth@example.com",
-        "",
-        260,
-        "The proposal lists the three uses in order. Does the order mean anything? If the money "
-        "comes in short, does the heating reserve go first?",
-    ),
-    (
-        "5.1",
-        "5",
-        "Maren Holt",
-        "maren@example.com",
-        "",
-        275,
-        "The budget request does not say. That is a good question to put in writing to the board, "
-        "and I will.",
-    ),
-    (
-        "5.2",
-        "5",
-        "Ines Carvalho",
-        "ines@example.pt",
-        "",
-        300,
-        "This is exactly the kind of thing that should be decided *before* the vote, not explained "
-        "in the minutes afterwards.",
-    ),
-    (
-        "6",
-        None,
-        "Kwame Mensah",
-        "kwame@example.gh",
-        "",
-        340,
-        "Long-time reader, first comment. The three conditions at the end are the best part of the "
-        "post. I would print them on the ballot if I could.",
-    ),
-    (
-        "6.1",
-        "6",
-        "Greta Lindqvist",
-        "greta@example.se",
-        "https://example.se/greta",
-        365,
-        "Agreed. Conditions that are written down can be checked. Promises made at a meeting cannot.",
-    ),
-    (
-        "7",
-        None,
-        "Otto Brandt",
-        "otto@example.com",
-        "",
-        420,
-        "I will vote no. Not because of the library, which I like, but because the assessment on my "
-        'house went up again this year and every levy is "only the price of two paperbacks".',
-    ),
-    (
-        "7.1",
-        "7",
-        "Sam Okafor",
-        "sam.okafor@example.org",
-        "",
-        440,
-        "That is the most honest no I have read so far. The small-amount argument does add up.",
-    ),
-    (
-        "7.2",
-        "7",
-        "Priya N.",
-        "priya@example.net",
-        "",
-        455,
-        "Is there a senior or low-income exemption? Some levies have one.",
-    ),
-    (
-        "7.2.1",
-        "7.2",
-        "Otto Brandt",
-        "otto@example.com",
-        "",
-        470,
-        "Not in this one, as far as I can tell. That would change my vote, actually.",
-    ),
+    ("2", None, "Harold Pike", "hpike@example.com", "", 70,
+     "I was on the council in 2019 and I want to push back a little on the culvert story.\n\n"
+     "> One sentence, in the minutes, two years after the vote.\n\n"
+     "It was discussed at three public meetings. It was in the minutes because that is where "
+     "decisions are recorded. Nobody came."),
+    ("2.1", "2", "Maren Holt", "maren@example.com", "", 88,
+     "That is fair, and I should have said it was discussed. But \"it was on an agenda nobody "
+     "reads\" is, I think, exactly the problem the levy has to overcome."),
+    ("2.1.1", "2.1", "Harold Pike", "hpike@example.com", "", 101,
+     "I do not disagree. I only want it recorded that nobody was hiding anything."),
+    ("2.2", "2", "Ines Carvalho", "ines@example.pt", "", 130,
+     "Three meetings at 2 pm on weekdays. I work. Most people work."),
+    ("2.2.1", "2.2", "Harold Pike", "hpike@example.com", "", 142,
+     "The evening sessions were my idea, for what it is worth. They started in 2022."),
+    ("2.3", "2", "Sam Okafor", "sam.okafor@example.org", "", 160,
+     "Both things can be true: the process was legal and open, and it still taught people not to "
+     "trust the ballot language."),
+    ("3", None, "Beatrix Moll", "bea@example.at", "", 110,
+     "Honest question: why six years? Roofs last longer than that and heating systems certainly "
+     "do. It feels like a number picked to sound short."),
+    ("3.1", "3", "Dev Raman", "dev@example.in", "", 125,
+     "State law caps levies without a renewal vote at six years, if I remember the statute "
+     "right. So it is the longest it could be."),
+    ("3.1.1", "3.1", "Beatrix Moll", "bea@example.at", "", 140,
+     "Oh. That is a much better reason than I assumed. Thank you."),
+    ("4", None, "Lena Fischer", "lena.f@example.de", "", 190,
+     "Sunday hours are what my family actually uses. Weekdays the library is closed by the time "
+     "we are home. I would vote for the levy for that alone."),
+    ("4.1", "4", "Priya N.", "priya@example.net", "", 205,
+     "Same. The roof is important, but nobody knocks on doors saying \"vote for the roof\"."),
+    ("4.1.1", "4.1", "Jonas Eck", "jonas.eck@example.org", "https://example.org/jonas", 230,
+     "Someone should. \"Vote for the roof\" is a wonderful yard sign."),
+    ("5", None, "Ruth Abara", "ruth@example.com", "", 260,
+     "The proposal lists the three uses in order. Does the order mean anything? If the money "
+     "comes in short, does the heating reserve go first?"),
+    ("5.1", "5", "Maren Holt", "maren@example.com", "", 275,
+     "The budget request does not say. That is a good question to put in writing to the board, "
+     "and I will."),
+    ("5.2", "5", "Ines Carvalho", "ines@example.pt", "", 300,
+     "This is exactly the kind of thing that should be decided *before* the vote, not explained "
+     "in the minutes afterwards."),
+    ("6", None, "Kwame Mensah", "kwame@example.gh", "", 340,
+     "Long-time reader, first comment. The three conditions at the end are the best part of the "
+     "post. I would print them on the ballot if I could."),
+    ("6.1", "6", "Greta Lindqvist", "greta@example.se", "https://example.se/greta", 365,
+     "Agreed. Conditions that are written down can be checked. Promises made at a meeting cannot."),
+    ("7", None, "Otto Brandt", "otto@example.com", "", 420,
+     "I will vote no. Not because of the library, which I like, but because the assessment on my "
+     "house went up again this year and every levy is \"only the price of two paperbacks\"."),
+    ("7.1", "7", "Sam Okafor", "sam.okafor@example.org", "", 440,
+     "That is the most honest no I have read so far. The small-amount argument does add up."),
+    ("7.2", "7", "Priya N.", "priya@example.net", "", 455,
+     "Is there a senior or low-income exemption? Some levies have one."),
+    ("7.2.1", "7.2", "Otto Brandt", "otto@example.com", "", 470,
+     "Not in this one, as far as I can tell. That would change my vote, actually."),
 ]
