@@ -12,11 +12,15 @@ is required, headers not yet kept), the request goes to Django as usual.
 
 import logging
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, parse_cookie
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
+from django.utils.http import http_date
 
 from .page_cache import STORED_KEY, _address, cacheable, local_headers, lookup, punch_holes
 
@@ -33,6 +37,50 @@ except ImportError:  # pragma: no cover - a future Django
     CSRF_ALLOWED_CHARS = None
 
 _PER_REQUEST_HEADERS = {"set-cookie", "content-length", "etag", "x-page-cache", "date"}
+
+
+class _Settings:
+    """The settings a hit reads, looked up once (reading Django's lazy settings costs ~0.5 µs each).
+
+    Refreshed whenever a setting changes (tests override settings; production never does).
+    """
+
+    def __init__(self):
+        self.loaded = False
+
+    def load(self):
+        self.enabled = settings.COMMENTARIAT["PAGE_CACHE"]
+        self.ssl_redirect = settings.SECURE_SSL_REDIRECT
+        self.proxy_ssl_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        self.allowed_hosts = list(settings.ALLOWED_HOSTS)
+        self.csrf_cookie = settings.CSRF_COOKIE_NAME
+        self.cookie_suffix = _cookie_attributes()
+        self.cookie_max_age = settings.CSRF_COOKIE_AGE
+        self.loaded = True
+        return self
+
+
+_settings = _Settings()
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs):
+    _settings.loaded = False
+
+
+def _cookie_attributes() -> str:
+    """What Django's set_cookie appends to the CSRF cookie, except its expiry date."""
+    parts = [f"Max-Age={settings.CSRF_COOKIE_AGE}" if settings.CSRF_COOKIE_AGE else ""]
+    if settings.CSRF_COOKIE_DOMAIN:
+        parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
+    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
+    if settings.CSRF_COOKIE_SAMESITE:
+        parts.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
+    if settings.CSRF_COOKIE_SECURE:
+        parts.append("Secure")
+    if settings.CSRF_COOKIE_HTTPONLY:
+        parts.append("HttpOnly")
+    return "; ".join(part for part in parts if part)
 
 
 class PageCacheApplication:
@@ -68,20 +116,17 @@ class PageCacheApplication:
 
 
 def _answer_from_cache(environ):
-    if CSRF_ALLOWED_CHARS is None:
+    config = _settings if _settings.loaded else _settings.load()
+    if CSRF_ALLOWED_CHARS is None or not config.enabled:
         return None
     cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
     if not cacheable(environ["REQUEST_METHOD"], cookies):
         return None
-    if settings.SECURE_SSL_REDIRECT and not _is_secure(environ):
+    if config.ssl_redirect and not _is_secure(environ, config):
         return None
     host = environ.get("HTTP_HOST", "")
     path = environ.get("PATH_INFO", "/")
-    if (
-        not host
-        or not path.isascii()
-        or not validate_host(split_domain_port(host)[0], settings.ALLOWED_HOSTS)
-    ):
+    if not host or not path.isascii() or not validate_host(split_domain_port(host)[0], config.allowed_hosts):
         return None
     query = environ.get("QUERY_STRING", "")
     found = lookup(_address(host, path + (f"?{query}" if query else "")))
@@ -97,7 +142,7 @@ def _answer_from_cache(environ):
     headers = [*headers, ("ETag", etag), ("X-Page-Cache", "hit")]
     if environ.get("HTTP_IF_NONE_MATCH") == etag:
         return "304 Not Modified", headers, b""
-    secret, cookie_header = _csrf_secret(cookies.get(settings.CSRF_COOKIE_NAME, ""))
+    secret, cookie_header = _csrf_secret(cookies.get(config.csrf_cookie, ""), config)
     body = punch_holes(body, lambda: _mask_cipher_secret(secret))
     headers.append(("Content-Length", str(len(body))))
     if cookie_header:
@@ -105,7 +150,7 @@ def _answer_from_cache(environ):
     return "200 OK", headers, body
 
 
-def _csrf_secret(cookie: str) -> tuple[str, str | None]:
+def _csrf_secret(cookie: str, config) -> tuple[str, str | None]:
     """The reader's CSRF secret, and a Set-Cookie header when a new one had to be made."""
     if len(cookie) == CSRF_SECRET_LENGTH:
         try:
@@ -114,24 +159,19 @@ def _csrf_secret(cookie: str) -> tuple[str, str | None]:
         except InvalidTokenFormat:
             pass
     secret = _random_chars(CSRF_SECRET_LENGTH)
-    response = HttpResponse()
-    response.set_cookie(
-        settings.CSRF_COOKIE_NAME,
-        secret,
-        max_age=settings.CSRF_COOKIE_AGE,
-        domain=settings.CSRF_COOKIE_DOMAIN,
-        path=settings.CSRF_COOKIE_PATH,
-        secure=settings.CSRF_COOKIE_SECURE,
-        httponly=settings.CSRF_COOKIE_HTTPONLY,
-        samesite=settings.CSRF_COOKIE_SAMESITE,
+    expires = http_date(time.time() + config.cookie_max_age) if config.cookie_max_age else None
+    header = (
+        f"{config.csrf_cookie}={secret}; "
+        + (f"expires={expires}; " if expires else "")
+        + config.cookie_suffix
     )
-    return secret, response.cookies[settings.CSRF_COOKIE_NAME].output(header="").strip()
+    return secret, header
 
 
-def _is_secure(environ) -> bool:
+def _is_secure(environ, config) -> bool:
     if environ.get("wsgi.url_scheme") == "https":
         return True
-    header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    header = config.proxy_ssl_header
     return bool(header) and environ.get(header[0], "").split(",")[0].strip() == header[1]
 
 
@@ -147,6 +187,9 @@ def _mask_cipher_secret(secret: str) -> str:
         chars[(chars.index(x) + chars.index(y)) % size] for x, y in zip(secret, mask, strict=True)
     )
     return mask + cipher
+
+
+_POSITION = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS or "")}
 
 
 def _random_chars(length: int) -> str:

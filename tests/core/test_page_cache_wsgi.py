@@ -105,3 +105,28 @@ def test_a_new_comment_is_visible_at_once_and_etags_revalidate(post):
     make_comment(post, body="Fresh words.")
     status, headers, body = _get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["etag"][0])
     assert status == 200 and "Fresh words." in body
+
+
+def test_the_csrf_cookie_carries_the_attributes_django_would_give_it(post, settings):
+    from django.http import HttpResponse
+
+    _get(post.get_absolute_url())
+    _, headers, _ = _get(post.get_absolute_url())
+    ours = headers["set-cookie"][0]
+    django = HttpResponse()
+    django.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        "x",
+        max_age=settings.CSRF_COOKIE_AGE,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    expected = django.cookies[settings.CSRF_COOKIE_NAME].output(header="").strip()
+
+    def attributes(cookie):
+        return sorted(part.strip().split("=")[0].lower() for part in cookie.split(";")[1:])
+
+    assert attributes(ours) == attributes(expected)
+    assert "Max-Age=31449600" in ours and "SameSite=Lax" in ours
