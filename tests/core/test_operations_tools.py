@@ -2,10 +2,13 @@
 
 import json
 import logging
+import os
 import re
+import shutil
 import sqlite3
 from unittest import mock
 
+import psycopg
 import pytest
 from django.db import OperationalError
 
@@ -94,3 +97,32 @@ def test_json_log_lines_are_one_object_each():
     record = logging.LogRecord("commentariat", logging.WARNING, __file__, 1, "Database %s", ("busy",), None)
     entry = json.loads(JSONFormatter().format(record))
     assert entry["level"] == "WARNING" and entry["message"] == "Database busy" and "time" in entry
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs in the PostgreSQL pass of .ci/run",
+)
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
+def test_backup_and_restore_on_postgresql(tmp_path):
+    base_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    name = f"commentariat_backup_test_{os.getpid()}"
+    admin = psycopg.connect(f"{base_url}/postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    env = {"DATABASE_URL": f"{base_url}/{name}", "REDIS_URL": ""}
+    try:
+        commentariat(tmp_path, "migrate", "-v0", extra_env=env)
+        commentariat(tmp_path, "load-demo-site", extra_env=env)
+        backup = tmp_path / "site.pgdump"
+        commentariat(tmp_path, "backup", "--output", str(backup), extra_env=env)
+        with psycopg.connect(f"{base_url}/{name}", autocommit=True) as db:
+            before = db.execute("SELECT COUNT(*) FROM discussion_comment").fetchone()[0]
+            db.execute("DELETE FROM moderation_moderationaction")
+            db.execute("DELETE FROM discussion_comment WHERE parent_id IS NOT NULL")
+        commentariat(tmp_path, "restore", str(backup), "--yes", extra_env=env)
+        with psycopg.connect(f"{base_url}/{name}", autocommit=True) as db:
+            assert db.execute("SELECT COUNT(*) FROM discussion_comment").fetchone()[0] == before
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
