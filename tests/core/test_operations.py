@@ -5,6 +5,7 @@ import os
 import re
 import sqlite3
 import stat
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -123,3 +124,47 @@ def test_unreachable_database_gives_readers_a_503_page_not_a_stack_trace(tmp_pat
             if path == "/":
                 assert int(answer.value.headers["Retry-After"]) > 0
                 assert "busy for a moment" in body
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs in the PostgreSQL pass of .ci/run",
+)
+def test_site_recovers_by_itself_when_postgresql_comes_back(tmp_path):
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    from tests.tcp_proxy import TcpProxy
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = f"commentariat_outage_test_{os.getpid()}"
+    admin = psycopg.connect(f"postgres://{url.username}@{url.hostname}:{url.port}/postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    proxy = TcpProxy(url.port or 5432).start()
+    env = {"DATABASE_URL": f"postgres://{url.username}@127.0.0.1:{proxy.port}/{name}", "REDIS_URL": ""}
+    try:
+        commentariat(tmp_path, "migrate", "-v0", extra_env=env)
+        commentariat(tmp_path, "collectstatic", "--noinput", "-v0", extra_env=env)
+        commentariat(tmp_path, "load-demo-site", extra_env={**env, "COMMENTARIAT_PAGE_CACHE": "0"})
+        with served(tmp_path, {**env, "COMMENTARIAT_PAGE_CACHE": "0"}) as base:
+            assert urllib.request.urlopen(base + "/", timeout=30).status == 200
+            proxy.cut()
+            with pytest.raises(urllib.error.HTTPError) as down:
+                urllib.request.urlopen(base + "/", timeout=30)
+            assert down.value.code == 503
+            proxy.start()  # the database is back, on the same address
+            answers = []
+            for _ in range(20):
+                try:
+                    answers.append(urllib.request.urlopen(base + "/", timeout=30).status)
+                    break
+                except urllib.error.HTTPError as error:
+                    answers.append(error.code)
+                    time.sleep(0.2)
+            assert answers[-1] == 200, answers
+    finally:
+        proxy.cut()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
