@@ -5,6 +5,7 @@ import os
 import re
 import sqlite3
 import stat
+import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -168,3 +169,51 @@ def test_site_recovers_by_itself_when_postgresql_comes_back(tmp_path):
         proxy.cut()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 24 MB tmpfs of our own, so that the test can fill it (needs root; skipped otherwise)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)], capture_output=True
+    )
+    if mounted.returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_full_disk_tells_the_commenter_nothing_was_saved_and_recovers(small_disk):
+    commentariat(small_disk, "migrate", "--noinput", "-v0")
+    commentariat(small_disk, "load-demo-site")
+    commentariat(small_disk, "collectstatic", "--noinput", "-v0")
+    database = small_disk / "commentariat.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # so that the next write must grow a file
+    path = "/2026/11/why-we-number-our-comments/"
+    settings = {
+        "COMMENTARIAT_COMMENT_FORM_MIN_SECONDS": "0",
+        "COMMENTARIAT_INITIAL_MODERATION_MODE": "hold_none",
+    }
+    with served(small_disk, settings) as base:
+        filler = small_disk / "filler"
+        with open(filler, "wb") as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
+            except OSError:
+                pass
+        status, _, body = _post_comment(base, path, "Sent while the disk was full.")
+        assert status == 503 and "What you sent was not saved." in body
+        filler.unlink()
+        status, _, body = _post_comment(base, path, "Sent after space was freed.")
+        assert status == 200 and "Sent after space was freed." in body
+    with sqlite3.connect(database) as db:
+        bodies = {row[0] for row in db.execute("SELECT body FROM discussion_comment")}
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert "Sent while the disk was full." not in bodies and "Sent after space was freed." in bodies
