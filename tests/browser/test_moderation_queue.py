@@ -20,14 +20,27 @@ def _moderator(django_user_model, username, first_name):
     return user
 
 
-def _logged_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context()
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context.new_page()
+@pytest.fixture
+def logged_in_page(browser, live_server):
+    """Open pages as a logged-in moderator; at the end, let the queue's own requests finish, then close."""
+    contexts = []
+
+    def open_page(user):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context()
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    # A claim or an undo still in flight would race the database flush that ends the test.
+    for context in contexts:
+        for page in context.pages:
+            page.wait_for_load_state("networkidle")
+        context.close()
 
 
 @pytest.fixture
@@ -36,9 +49,9 @@ def held(post):
 
 
 def test_moderator_approves_with_the_keyboard_and_the_comment_appears(
-    live_server, browser, django_user_model, post, held
+    live_server, browser, logged_in_page, django_user_model, post, held
 ):
-    page = _logged_in_page(browser, live_server, _moderator(django_user_model, "mona", "Mona"))
+    page = logged_in_page(_moderator(django_user_model, "mona", "Mona"))
     page.goto(live_server.url + "/moderation/")
     item = page.locator(f"#item-{held.pk}")
     expect(item).to_contain_text("Please approve me.")
@@ -51,20 +64,21 @@ def test_moderator_approves_with_the_keyboard_and_the_comment_appears(
     reader = browser.new_page()
     reader.goto(live_server.url + post.get_absolute_url())
     expect(reader.locator(f"#comment-{held.pk}")).to_contain_text("Please approve me.")
+    reader.close()
     page.keyboard.press("u")
     expect(item.locator(".item-status")).to_have_text("Awaiting review")
     assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
 
 
 def test_a_second_moderator_sees_the_claim_and_cannot_decide(
-    live_server, browser, django_user_model, post, held
+    live_server, logged_in_page, django_user_model, post, held
 ):
-    first = _logged_in_page(browser, live_server, _moderator(django_user_model, "mona", "Mona"))
+    first = logged_in_page(_moderator(django_user_model, "mona", "Mona"))
     first.goto(live_server.url + "/moderation/")
     first.keyboard.press("j")  # opening the item claims it
     expect(first.locator(f"#item-{held.pk}")).to_be_focused()
-    first.wait_for_timeout(300)
-    second = _logged_in_page(browser, live_server, _moderator(django_user_model, "sam", "Sam"))
+    first.wait_for_load_state("networkidle")
+    second = logged_in_page(_moderator(django_user_model, "sam", "Sam"))
     second.goto(live_server.url + "/moderation/")
     item = second.locator(f"#item-{held.pk}")
     expect(item.locator(".claim-note")).to_have_text("Mona Moderator is working on this")
