@@ -80,26 +80,24 @@ def approve_comment(*, comment: Comment) -> Comment:
     return comment
 
 
-@transaction.atomic
 def remove_comment(*, comment: Comment) -> Comment:
     """Hide a comment from readers; with replies it stays as a numbered placeholder."""
-    _set_status(comment, Comment.Status.REMOVED)
-    refresh_comment_count(comment.post_id)
-    return comment
+    return _hide(comment, Comment.Status.REMOVED)
 
 
-@transaction.atomic
 def mark_spam(*, comment: Comment) -> Comment:
     """Hide a comment as spam; like a removal, replies keep it as a placeholder."""
-    _set_status(comment, Comment.Status.SPAM)
-    refresh_comment_count(comment.post_id)
-    return comment
+    return _hide(comment, Comment.Status.SPAM)
+
+
+def hold_comment(*, comment: Comment) -> Comment:
+    """Put a comment back in the queue, hidden from readers."""
+    return _hide(comment, Comment.Status.PENDING)
 
 
 @transaction.atomic
-def hold_comment(*, comment: Comment) -> Comment:
-    """Put a comment back in the queue, hidden from readers."""
-    _set_status(comment, Comment.Status.PENDING)
+def _hide(comment: Comment, status: str) -> Comment:
+    _set_status(comment, status)
     refresh_comment_count(comment.post_id)
     return comment
 
