@@ -52,15 +52,16 @@ def _screener_class(path: str):
 
 
 def get_screener() -> Screener:
+    """A new screener; reuse it for the questions of one request, so that it reads the policy once."""
     return _screener_class(settings.COMMENTARIAT.get("SCREENER", f"{__name__}.ApproveEverything"))()
 
 
-def screen_comment(comment: Comment) -> Screening:
-    return get_screener().screen(comment)
+def screen_comment(comment: Comment, screener: Screener | None = None) -> Screening:
+    return (screener or get_screener()).screen(comment)
 
 
-def comments_closed_message(post: Post) -> str | None:
+def comments_closed_message(post: Post, screener: Screener | None = None) -> str | None:
     """'Comments are closed.' (or the site's own message) when the post takes no comments."""
     if not post.accepts_comments():
         return "Comments are closed."
-    return get_screener().closed_message(post)
+    return (screener or get_screener()).closed_message(post)

@@ -12,7 +12,7 @@ from commentariat.publishing.models import Post
 
 from .exceptions import CommentsClosed, InvalidParent
 from .models import SORT_KEY_DIGITS, Comment
-from .screening import comments_closed_message, screen_comment
+from .screening import comments_closed_message, get_screener, screen_comment
 
 
 def submit_comment(
@@ -33,7 +33,8 @@ def submit_comment(
     the screener may raise other CommentRefused errors. Returns the earlier comment instead
     when the same reader sent the same text moments ago.
     """
-    closed = comments_closed_message(post)
+    screener = get_screener()
+    closed = comments_closed_message(post, screener)
     if closed:
         raise CommentsClosed(post, message=closed)
     if parent is not None and (parent.post_id != post.pk or not parent.is_public):
@@ -53,7 +54,7 @@ def submit_comment(
     comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent", "user"])
     # Screening only reads (and may take a few milliseconds to score): it runs before the
     # write transaction, which on SQLite holds the database's one write lock.
-    screening = screen_comment(comment)
+    screening = screen_comment(comment, screener)
     comment.status, comment.status_reason = screening.status, screening.reason
     comment.spam_score = screening.spam_score
     return _store_new_comment(comment)

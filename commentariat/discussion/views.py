@@ -79,12 +79,13 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
     reply_to = _reply_target(request, post, comment_form)
     if reply_to is not None and not comment_form.is_bound:
         comment_form.initial["parent"] = reply_to.pk
-    closed_message = comments_closed_message(post)
+    screener = get_screener()
+    closed_message = comments_closed_message(post, screener)
     context = {
         "post": post,
         "comments_open": closed_message is None,
         "closed_message": closed_message,
-        "reader_notice": get_screener().reader_notice(post) if closed_message is None else "",
+        "reader_notice": screener.reader_notice(post) if closed_message is None else "",
         "thread": thread,
         "comment_form": comment_form,
         "reply_to": reply_to,

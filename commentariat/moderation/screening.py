@@ -11,6 +11,7 @@ Each decision carries its reason, shown to moderators only.
 """
 
 import re
+from functools import cached_property
 
 from commentariat.core import clock
 from commentariat.discussion.models import Comment
@@ -30,8 +31,14 @@ APPROVED, PENDING, SPAM = Comment.Status.APPROVED, Comment.Status.PENDING, Comme
 
 
 class ModerationScreener:
+    """One per request or decision: the policy row is read once, however many questions are asked."""
+
+    @cached_property
+    def policy(self) -> ModerationPolicy:
+        return ModerationPolicy.current()
+
     def screen(self, comment: Comment) -> Screening:
-        policy = ModerationPolicy.current()
+        policy = self.policy
         sanction = matching_sanction(
             email=comment.author_email, ip=comment.ip_address, name=comment.author_name
         )
@@ -62,7 +69,7 @@ class ModerationScreener:
         return Screening(PENDING, f"Spam filter unsure: score {score:.2f}.", score)
 
     def closed_message(self, post: Post) -> str | None:
-        policy = ModerationPolicy.current()
+        policy = self.policy
         if not policy.comments_enabled:
             return policy.comments_disabled_message
         if policy.auto_close_days and post.published_at is not None:
@@ -72,7 +79,7 @@ class ModerationScreener:
         return None
 
     def reader_notice(self, post: Post) -> str:
-        policy = ModerationPolicy.current()
+        policy = self.policy
         if adaptive.strict_mode_now(policy) is not None:
             return (
                 "Our moderators are away or catching up: new comments may wait for review before they appear."
