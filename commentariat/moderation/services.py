@@ -188,9 +188,7 @@ def claim_comment(*, comment: Comment, by) -> Claim:
     """Work on a comment for a few minutes; raises ClaimedByOther when someone else is."""
     minutes = settings.COMMENTARIAT.get("CLAIM_MINUTES", 5)
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().filter(comment=comment).select_related("moderator").first()
-        if claim is not None and claim.moderator_id != by.pk and claim.is_active(clock.now()):
-            raise ClaimedByOther(claim)
+        _ensure_not_claimed_by_other(comment, by, lock=True)
         claim, _ = Claim.objects.update_or_create(
             comment=comment,
             defaults={"moderator": by, "expires_at": clock.now() + timedelta(minutes=minutes)},
@@ -234,8 +232,9 @@ def purge_removed_comments() -> int:
     return purged
 
 
-def _ensure_not_claimed_by_other(comment: Comment, by) -> None:
-    claim = Claim.objects.filter(comment=comment).select_related("moderator").first()
+def _ensure_not_claimed_by_other(comment: Comment, by, *, lock: bool = False) -> None:
+    claims = Claim.objects.select_for_update() if lock else Claim.objects
+    claim = claims.filter(comment=comment).select_related("moderator").first()
     if claim is not None and claim.moderator_id != by.pk and claim.is_active(clock.now()):
         raise ClaimedByOther(claim)
 
