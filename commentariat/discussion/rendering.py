@@ -97,7 +97,8 @@ def _render_article(node: ThreadNode, anchor: str, page_query: str, show_reply: 
         )
     else:
         label, number_link = "Your comment", ""
-    if comment.author_url:
+    # Forms and the model only accept http(s) addresses; rows written another way get no link.
+    if comment.author_url.lower().startswith(("http://", "https://")):
         author = f'<a href="{_escape(comment.author_url)}" rel="nofollow ugc noopener"><bdi>{name}</bdi></a>'
     else:
         author = f"<bdi>{name}</bdi>"

@@ -282,3 +282,10 @@ def test_permalink_of_a_held_comment_is_not_found(client, post):
     with mock.patch("commentariat.discussion.services.screen_comment", return_value=HELD):
         held = make_comment(post)
     assert client.get(held.get_permalink()).status_code == 404
+
+
+def test_a_stored_website_that_is_not_http_is_never_a_link(client, post):
+    comment = make_comment(post, name="Imported Person")
+    Comment.objects.filter(pk=comment.pk).update(author_url="javascript:alert(1)")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'href="javascript:' not in html and "<bdi>Imported Person</bdi>" in html
