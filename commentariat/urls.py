@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from commentariat.core.health import healthz
 from commentariat.core.views import favicon
+from commentariat.discussion.urls import page_urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),
     path("", include("commentariat.publishing.urls")),
+    path("", include((page_urlpatterns, "pages"))),
 ]
 
 handler404 = "commentariat.core.views.page_not_found"

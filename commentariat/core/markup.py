@@ -115,3 +115,94 @@ def html_to_text(html: str) -> str:
     wherever it is shown.
     """
     return html_lib.unescape(_TAG.sub("", html.replace("</p>", "</p>\n"))).strip()
+
+
+# WordPress content (imports): the HTML WordPress stored, in which blank lines make paragraphs.
+# It is sanitized like Markdown's output, with the few more tags WordPress's editor writes.
+_WORDPRESS_POST_TAGS = _POST_TAGS | {
+    "h1", "b", "i", "u", "s", "span", "div", "small", "mark", "ins", "kbd", "samp", "var",
+    "dl", "dt", "dd", "caption", "tfoot",
+}  # fmt: skip
+_WORDPRESS_COMMENT_TAGS = _COMMENT_TAGS | {"b", "i", "q", "cite", "del", "s", "strike", "abbr", "ul", "ol", "li"}
+_WORDPRESS_COMMENT_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}}
+
+_BLOCK = (
+    r"(?:address|article|aside|blockquote|caption|dd|details|div|dl|dt|figcaption|figure|footer|"
+    r"h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)"
+)
+_BLOCK_OPEN = re.compile(rf"(<{_BLOCK}\b[^>]*>)", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(rf"(</{_BLOCK}>)", re.IGNORECASE)
+_CHUNK_PARTS = re.compile(
+    rf"^((?:\s*<{_BLOCK}\b[^>]*>)*)(.*?)((?:\s*</{_BLOCK}>)*)$", re.DOTALL | re.IGNORECASE
+)
+_STARTS_WITH_BLOCK = re.compile(rf"^\s*</?{_BLOCK}\b", re.IGNORECASE)
+_LAST_OPEN_TAG = re.compile(r"<([a-z0-9]+)[^>]*>\s*$", re.IGNORECASE)
+# Blocks whose text WordPress shows in paragraphs (a list item or a cell keeps its text bare).
+_PARAGRAPH_CONTAINERS = {"blockquote", "div", "section", "article", "aside", "main", "header", "footer", "details"}
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.DOTALL)
+_CAPTION_PARTS = re.compile(r"^\s*(.*<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.IGNORECASE)
+
+
+def wordpress_paragraphs(text: str) -> str:
+    """Paragraphs and line breaks for text stored by WordPress, as its pages would show it.
+
+    Blank lines separate paragraphs, a single newline is a line break, block-level HTML is
+    left as it is, and <pre> keeps its whitespace. (Our own reading of WordPress's behaviour.)
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _HTML_COMMENT.sub("", text)  # includes the block editor's <!-- wp:… --> markers
+    text = _CAPTION.sub(_figure, text)
+    preformatted: list[str] = []
+
+    def keep(match):
+        preformatted.append(match.group(0))
+        return f"\n\n\x00{len(preformatted) - 1}\x00\n\n"
+
+    text = _PRE_BLOCK.sub(keep, text)
+    text = _BLOCK_CLOSE.sub(r"\1\n\n", _BLOCK_OPEN.sub(r"\n\n\1", text))
+    chunks = [_paragraph(chunk) for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+    return re.sub(r"<p>\x00(\d+)\x00</p>", lambda m: preformatted[int(m.group(1))], "\n".join(chunks))
+
+
+def _paragraph(chunk: str) -> str:
+    opens, inner, closes = _CHUNK_PARTS.match(chunk.strip()).groups()
+    inner = inner.strip()
+    if not inner:
+        return opens + closes
+    container = _LAST_OPEN_TAG.search(opens)
+    if not _STARTS_WITH_BLOCK.match(inner) and (
+        not opens or (container and container.group(1).lower() in _PARAGRAPH_CONTAINERS)
+    ):
+        inner = "<p>" + inner.replace("\n", "<br>\n") + "</p>"
+    else:
+        inner = inner.replace("\n", "<br>\n") if not _STARTS_WITH_BLOCK.match(inner) else inner
+    return opens + inner + closes
+
+
+def _figure(match) -> str:
+    parts = _CAPTION_PARTS.match(match.group(1))
+    if not parts:
+        return match.group(1)
+    return f"<figure>{parts.group(1)}<figcaption>{parts.group(2).strip()}</figcaption></figure>"
+
+
+def render_wordpress_html(text: str, *, comment: bool = False) -> str:
+    """HTML stored by WordPress (a post, or a comment when comment=True), sanitized."""
+    html = wordpress_paragraphs(text)
+    if comment:
+        return nh3.clean(
+            html,
+            tags=_WORDPRESS_COMMENT_TAGS,
+            attributes=_WORDPRESS_COMMENT_ATTRIBUTES,
+            url_schemes=_SAFE_SCHEMES,
+            link_rel="nofollow ugc noopener",
+        )
+    return nh3.clean(
+        html,
+        tags=_WORDPRESS_POST_TAGS,
+        attributes=_POST_ATTRIBUTES,
+        url_schemes=_SAFE_SCHEMES,
+        link_rel="noopener",
+    )

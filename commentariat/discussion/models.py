@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from commentariat.core.markup import render_comment_html
+from commentariat.core.markup import render_comment_html, render_wordpress_html
 from commentariat.core.models import TimeStampedModel
 
 # Sequences are zero-padded in sort_key so that ordering by it gives the thread in reading order.
@@ -11,8 +11,8 @@ SORT_KEY_DIGITS = 6
 
 class CommentQuerySet(models.QuerySet):
     def public(self):
-        """Comments readers may see."""
-        return self.filter(status=Comment.Status.APPROVED)
+        """Comments readers may see (pingbacks and trackbacks are kept, never shown)."""
+        return self.filter(status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT)
 
     def numbered(self):
         """Comments that were public at some point and so hold a number in their thread."""
@@ -26,7 +26,17 @@ class Comment(TimeStampedModel):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown-lite"
+        WORDPRESS = "wordpress", "WordPress HTML"
+
     post = models.ForeignKey("publishing.Post", on_delete=models.CASCADE, related_name="comments")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.COMMENT)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
     )
@@ -35,6 +45,7 @@ class Comment(TimeStampedModel):
     author_email = models.EmailField()  # moderators only; never rendered or serialised publicly
     author_url = models.URLField(blank=True, max_length=500)
     body = models.TextField()
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(editable=False, blank=True, default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # A staff member writing as themselves (a moderator's reply).
@@ -82,11 +93,16 @@ class Comment(TimeStampedModel):
         return f"{self.number or 'unnumbered'} by {self.author_name} on {self.post_id}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_comment_html(self.body)
+        self.body_html = self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
+
+    def render_body(self) -> str:
+        if self.body_format == self.BodyFormat.WORDPRESS:
+            return render_wordpress_html(self.body, comment=True)
+        return render_comment_html(self.body)
 
     def get_absolute_url(self):
         """The post page that shows this comment, at the comment."""
@@ -102,7 +118,7 @@ class Comment(TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.APPROVED
+        return self.status == self.Status.APPROVED and self.kind == self.Kind.COMMENT
 
     def page_number(self) -> int:
         """The page of the thread this comment appears on."""

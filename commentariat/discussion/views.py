@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
 from commentariat.publishing.models import Post
-from commentariat.publishing.selectors import get_published_post_or_404
+from commentariat.publishing.selectors import get_published_page_or_404, get_published_post_or_404
 
 from . import commenter
 from .exceptions import CommentRefused
@@ -25,9 +25,24 @@ def post_detail(request, year, month, slug):
     return render_post_page(request, post)
 
 
+@require_GET
+def page_detail(request, slug):
+    page = get_published_page_or_404(slug=slug)
+    cache_page_as(request, f"post:{page.pk}")
+    return render_post_page(request, page)
+
+
 @require_POST
 def comment_create(request, year, month, slug):
-    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    return _create_comment(request, get_published_post_or_404(year=year, month=month, slug=slug))
+
+
+@require_POST
+def page_comment_create(request, slug):
+    return _create_comment(request, get_published_page_or_404(slug=slug))
+
+
+def _create_comment(request, post: Post):
     form = CommentForm(request.POST, post=post)
     if not form.is_valid():
         return render_post_page(request, post, comment_form=form, status=400)

@@ -4,16 +4,52 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from commentariat.core.markup import html_to_text, render_post_html
+from commentariat.core.markup import html_to_text, render_post_html, render_wordpress_html
 from commentariat.core.models import TimeStampedModel
 
 EXCERPT_WORDS = 45
+# Pages live at /slug/: these first segments belong to the site itself.
+RESERVED_PAGE_SLUGS = frozenset(
+    {"admin", "api", "comments", "embed", "feed", "feeds", "healthz", "media", "moderation", "search",
+     "sitemap", "static", "tag", "category", "author", "print", "pdf", "email"}
+)  # fmt: skip
 
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """Posts readers may see: published, and their time has come."""
+        """Posts and pages readers may see: published, and their time has come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def articles(self):
+        """Dated posts, as lists and archives show them (pages stand apart)."""
+        return self.filter(kind=Post.Kind.POST)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class Post(TimeStampedModel):
@@ -21,12 +57,22 @@ class Post(TimeStampedModel):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        # HTML as WordPress stores it: paragraphs from blank lines, sanitized like Markdown's output.
+        WORDPRESS = "wordpress", "WordPress HTML"
+
     class CommentMode(models.TextChoices):
         SITE = "", "As the site"
         HOLD_NONE = "hold_none", "Hold nobody"
         HOLD_FIRST_TIME = "hold_first_time", "Hold first-time commenters"
         HOLD_ALL = "hold_all", "Hold all comments"
 
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.POST)
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
@@ -34,7 +80,10 @@ class Post(TimeStampedModel):
         blank=True, help_text="Shown in lists and feeds; taken from the body when empty."
     )
     body = models.TextField(help_text="Markdown. HTML is allowed and sanitized.")
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(editable=False, blank=True, default="")
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     comments_open = models.BooleanField(default=True)
@@ -58,13 +107,20 @@ class Post(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_post_html(self.body)
+        self.body_html = self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
 
+    def render_body(self) -> str:
+        if self.body_format == self.BodyFormat.WORDPRESS:
+            return render_wordpress_html(self.body)
+        return render_post_html(self.body)
+
     def get_absolute_url(self):
+        if self.kind == self.Kind.PAGE:
+            return reverse("pages:page-detail", kwargs={"slug": self.slug})
         # The reader's page of a post is served by the discussion app, which owns its thread.
         moment = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return reverse(

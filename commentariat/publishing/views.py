@@ -10,7 +10,7 @@ from .models import Post
 
 def post_list(request):
     cache_page_as(request, "lists")
-    posts = Post.objects.published().select_related("author")
+    posts = Post.objects.published().articles().select_related("author")
     paginator = Paginator(posts, settings.COMMENTARIAT["POSTS_PER_PAGE"])
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "publishing/post_list.html", {"page_obj": page, "posts": page.object_list})
@@ -30,7 +30,7 @@ class PostMonthArchiveView(MonthArchiveView):
 
     def get_queryset(self):
         # Evaluated per request: published() depends on the current time.
-        return Post.objects.published().select_related("author")
+        return Post.objects.published().articles().select_related("author")
 
 
 post_archive_month = PostMonthArchiveView.as_view()

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "commentariat.publishing",
     "commentariat.discussion",
     "commentariat.moderation",
+    "commentariat.portability",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -98,6 +99,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Old addresses of an imported site (/?p=123, /2019/05/23/slug/) answer with a 301;
+    # before the page cache, so that the home page is never stored as "/?p=123".
+    "commentariat.portability.redirects.LegacyAddressMiddleware",
     # Inside CSRF and sessions: a hit still gets a fresh CSRF token and its cookie.
     "commentariat.core.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,6 +212,8 @@ LOGGING = {
 # --- Commentariat -------------------------------------------------------------
 COMMENTARIAT = {
     "SITE_NAME": os.environ.get("COMMENTARIAT_SITE_NAME", "The Commentariat"),
+    # The public address of the site, for links outside a request (exports, feeds in mail).
+    "SITE_URL": os.environ.get("COMMENTARIAT_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
     "SITE_TAGLINE": os.environ.get(
         "COMMENTARIAT_SITE_TAGLINE", "Long-form analysis, and readers who argue back"
     ),
