@@ -123,7 +123,19 @@ _WORDPRESS_POST_TAGS = _POST_TAGS | {
     "h1", "b", "i", "u", "s", "span", "div", "small", "mark", "ins", "kbd", "samp", "var",
     "dl", "dt", "dd", "caption", "tfoot",
 }  # fmt: skip
-_WORDPRESS_COMMENT_TAGS = _COMMENT_TAGS | {"b", "i", "q", "cite", "del", "s", "strike", "abbr", "ul", "ol", "li"}
+_WORDPRESS_COMMENT_TAGS = _COMMENT_TAGS | {
+    "b",
+    "i",
+    "q",
+    "cite",
+    "del",
+    "s",
+    "strike",
+    "abbr",
+    "ul",
+    "ol",
+    "li",
+}
 _WORDPRESS_COMMENT_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}}
 
 _BLOCK = (
@@ -138,7 +150,17 @@ _CHUNK_PARTS = re.compile(
 _STARTS_WITH_BLOCK = re.compile(rf"^\s*</?{_BLOCK}\b", re.IGNORECASE)
 _LAST_OPEN_TAG = re.compile(r"<([a-z0-9]+)[^>]*>\s*$", re.IGNORECASE)
 # Blocks whose text WordPress shows in paragraphs (a list item or a cell keeps its text bare).
-_PARAGRAPH_CONTAINERS = {"blockquote", "div", "section", "article", "aside", "main", "header", "footer", "details"}
+_PARAGRAPH_CONTAINERS = {
+    "blockquote",
+    "div",
+    "section",
+    "article",
+    "aside",
+    "main",
+    "header",
+    "footer",
+    "details",
+}
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
 _CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.DOTALL)

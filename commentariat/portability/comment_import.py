@@ -1,0 +1,299 @@
+"""Storing a post's comments from another system: threading, statuses and numbers.
+
+Shared by the WordPress and Disqus importers. Each comment keeps the status the old site
+gave it (the old site's moderators already decided); numbers are given in date order, so
+the thread reads 1, 1.1, 1.1.1 as it did, and a comment that was never shown gets none.
+"""
+
+import hashlib
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from commentariat.discussion.models import SORT_KEY_DIGITS, Comment
+from commentariat.discussion.services import refresh_comment_count
+from commentariat.publishing.models import Post
+
+from .models import ImportedItem
+from .report import ImportReport
+
+_CHUNK = 500
+
+
+@dataclass
+class IncomingComment:
+    legacy_id: str
+    parent_legacy_id: str  # "" for a top-level comment
+    kind: str
+    status: str
+    author_name: str
+    author_email: str
+    author_url: str
+    ip_address: str
+    created_at: datetime
+    body: str
+    body_format: str
+    user_id: int | None = None
+    # The number the comment had on a Commentariat site (an export of ours), kept if it fits.
+    number: str = ""
+
+    def fingerprint(self) -> str:
+        fields = (
+            self.parent_legacy_id, self.kind, self.status, self.author_name, self.author_email,
+            self.author_url, self.ip_address, self.created_at.isoformat(), self.body,
+            self.body_format, str(self.user_id), self.number,
+        )  # fmt: skip
+        return hashlib.blake2b("\x1f".join(fields).encode(), digest_size=16).hexdigest()
+
+
+def clean_ip(raw: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        return None
+
+
+def clean_url(raw: str) -> str:
+    raw = raw.strip()
+    return raw if raw.lower().startswith(("http://", "https://")) and len(raw) <= 500 else ""
+
+
+def store_comments(
+    post: Post, incoming: list[IncomingComment], *, source: str, report: ImportReport, label: str
+) -> None:
+    """Create or update the post's comments; report the ones that cannot be placed."""
+    if not incoming:
+        return
+    existing = _existing_items(source, [c.legacy_id for c in incoming])
+    ordered, depth_of = _threaded(incoming, existing, report=report, label=label)
+    numbered_state = _NumberState(post, fresh=not existing)
+    needs_number = _needs_number(ordered)
+    comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
+    current = {
+        row.pk: row
+        for chunk in _chunks([item.object_id for item in existing.values()])
+        for row in Comment.objects.filter(pk__in=chunk)
+    }
+    max_depth = settings.COMMENTARIAT["MAX_COMMENT_DEPTH"]
+    new_items, changed_items, changed_comments = [], [], []
+    changed = False
+    for level in _levels(ordered, depth_of):
+        created = []
+        for c in level:
+            parent_id = comment_ids.get(c.parent_legacy_id) if c.parent_legacy_id else None
+            parent_id = numbered_state.within_depth(parent_id, max_depth)
+            item = existing.get(c.legacy_id)
+            row = current.get(item.object_id) if item else None
+            if row is not None and item.fingerprint == c.fingerprint():
+                report.count("comments unchanged")
+                numbered_state.remember(row)
+                continue
+            if row is None:
+                row = Comment(post_id=post.pk)
+            _copy_fields(row, c, parent_id)
+            row.depth = numbered_state.depth_below(parent_id)
+            if needs_number[c.legacy_id] and not row.number:
+                numbered_state.assign(row, hint=c.number)
+            numbered_state.remember(row)
+            changed = True
+            if row.pk is None:
+                created.append((c, row))
+                report.count(_count_label(c))
+            else:
+                row.body_html = row.render_body()
+                changed_comments.append(row)
+                item.fingerprint = c.fingerprint()
+                changed_items.append(item)
+                report.count("comments updated")
+        if created:
+            rows = [row for _, row in created]
+            for row in rows:
+                row.body_html = row.render_body()
+            Comment.objects.bulk_create(rows, batch_size=_CHUNK)
+            for c, row in created:
+                comment_ids[c.legacy_id] = row.pk
+                numbered_state.remember(row)
+                new_items.append(
+                    ImportedItem(
+                        source=source, kind=ImportedItem.Kind.COMMENT, legacy_id=c.legacy_id,
+                        object_id=row.pk, fingerprint=c.fingerprint(),
+                    )
+                )  # fmt: skip
+    if changed_comments:
+        Comment.objects.bulk_update(changed_comments, _UPDATED_FIELDS, batch_size=_CHUNK)
+        ImportedItem.objects.bulk_update(changed_items, ["fingerprint"], batch_size=_CHUNK)
+    if new_items:
+        ImportedItem.objects.bulk_create(new_items, batch_size=_CHUNK)
+    if changed:
+        refresh_comment_count(post.pk)
+
+
+_UPDATED_FIELDS = [
+    "parent", "kind", "status", "status_reason", "status_changed_at", "author_name", "author_email",
+    "author_url", "ip_address", "created_at", "body", "body_format", "body_html", "user",
+    "number", "sequence", "depth", "root_sequence", "sort_key", "published_at",
+]  # fmt: skip
+
+
+def _count_label(c: IncomingComment) -> str:
+    if c.kind != Comment.Kind.COMMENT:
+        return f"{c.kind}s"
+    return f"comments {c.status}"
+
+
+def _copy_fields(row: Comment, c: IncomingComment, parent_id: int | None) -> None:
+    if row.pk is None:
+        row.status_changed_at = c.created_at
+    elif row.status != c.status:
+        row.status_changed_at = timezone.now()
+    row.parent_id = parent_id
+    row.kind = c.kind
+    row.status = c.status
+    row.status_reason = "Imported"
+    row.author_name = c.author_name[:200]
+    row.author_email = c.author_email[:254]
+    row.author_url = c.author_url
+    row.ip_address = c.ip_address or None
+    row.created_at = c.created_at
+    row.body = c.body
+    row.body_format = c.body_format
+    row.user_id = c.user_id
+
+
+def _existing_items(source: str, legacy_ids: list[str]) -> dict[str, ImportedItem]:
+    found = {}
+    for chunk in _chunks(legacy_ids):
+        for item in ImportedItem.objects.filter(
+            source=source, kind=ImportedItem.Kind.COMMENT, legacy_id__in=chunk
+        ):
+            found[item.legacy_id] = item
+    return found
+
+
+def _chunks(values: list, size: int = _CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _threaded(incoming, existing, *, report, label):
+    """Comments in reading order (parents first, siblings by date) and their depths.
+
+    A comment whose parent is in neither the file nor the site is reported and skipped,
+    and so are its replies.
+    """
+    by_id = {}
+    for c in incoming:
+        if c.legacy_id in by_id:
+            report.skip(f"{label}, comment {c.legacy_id}", "appears twice; the first one was kept")
+            continue
+        by_id[c.legacy_id] = c
+    children = defaultdict(list)
+    roots = []
+    orphans = 0
+    for c in by_id.values():
+        if not c.parent_legacy_id:
+            roots.append(c)
+        elif c.parent_legacy_id in by_id:
+            children[c.parent_legacy_id].append(c)
+        elif c.parent_legacy_id in existing:
+            roots.append(c)  # its parent is on the site already
+        else:
+            orphans += 1
+            report.skip(
+                f"{label}, comment {c.legacy_id}", f"its parent {c.parent_legacy_id} is not in the file"
+            )
+
+    def by_date(c):
+        return (c.created_at, _numeric(c.legacy_id))
+
+    ordered, depth_of = [], {}
+    stack = [(c, 0) for c in sorted(roots, key=by_date, reverse=True)]
+    while stack:
+        c, depth = stack.pop()
+        ordered.append(c)
+        depth_of[c.legacy_id] = depth
+        stack.extend((child, depth + 1) for child in sorted(children[c.legacy_id], key=by_date, reverse=True))
+    unreachable = len(by_id) - len(ordered) - orphans
+    if unreachable:
+        report.skip(label, f"{unreachable} replies to skipped comments (or in a loop) were skipped")
+    return ordered, depth_of
+
+
+def _numeric(legacy_id: str):
+    return (0, int(legacy_id), "") if legacy_id.isdigit() else (1, 0, legacy_id)
+
+
+def _levels(ordered, depth_of):
+    levels = defaultdict(list)
+    for c in ordered:
+        levels[depth_of[c.legacy_id]].append(c)
+    return [levels[depth] for depth in sorted(levels)]
+
+
+def _needs_number(ordered) -> dict[str, bool]:
+    """A comment is numbered when readers see it, or when a reply they see hangs from it."""
+    needs = {
+        c.legacy_id: c.kind == Comment.Kind.COMMENT and c.status == Comment.Status.APPROVED for c in ordered
+    }
+    parent_of = {c.legacy_id: c.parent_legacy_id for c in ordered}
+    for c in reversed(ordered):  # replies come after their parents
+        if needs[c.legacy_id] and parent_of[c.legacy_id] in needs:
+            needs[parent_of[c.legacy_id]] = True
+    return needs
+
+
+class _NumberState:
+    """Thread positions of one post while its comments are stored."""
+
+    def __init__(self, post: Post, *, fresh: bool):
+        self.post = post
+        self.rows: dict[int, tuple] = {}  # pk → (parent_id, number, sort_key, depth, root_sequence)
+        self.next_sequence: dict[int | None, int] = defaultdict(lambda: 1)
+        self.taken: set[str] = set()
+        if not fresh:
+            for row in Comment.objects.filter(post=post).only(
+                "pk", "parent_id", "number", "sequence", "sort_key", "depth", "root_sequence"
+            ):
+                self.remember(row)
+
+    def remember(self, row: Comment) -> None:
+        if row.pk is not None:
+            self.rows[row.pk] = (row.parent_id, row.number, row.sort_key, row.depth, row.root_sequence)
+        if row.number:
+            self.taken.add(row.number)
+            self.next_sequence[row.parent_id] = max(
+                self.next_sequence[row.parent_id], (row.sequence or 0) + 1
+            )
+
+    def depth_below(self, parent_id: int | None) -> int:
+        return self.rows[parent_id][3] + 1 if parent_id in self.rows else 0
+
+    def within_depth(self, parent_id: int | None, max_depth: int) -> int | None:
+        """A reply below the deepest level answers the comment at that level instead."""
+        while parent_id is not None and parent_id in self.rows and self.rows[parent_id][3] >= max_depth - 1:
+            parent_id = self.rows[parent_id][0]
+        return parent_id
+
+    def assign(self, row: Comment, *, hint: str) -> None:
+        parent = self.rows.get(row.parent_id) if row.parent_id else None
+        if row.parent_id and (parent is None or not parent[1]):
+            return  # a parent that has no number cannot give its replies one
+        prefix = f"{parent[1]}." if parent else ""
+        sequence = None
+        if hint.startswith(prefix) and hint[len(prefix) :].isdigit() and hint not in self.taken:
+            sequence = int(hint[len(prefix) :])
+        if sequence is None:
+            sequence = self.next_sequence[row.parent_id]
+        padded = f"{sequence:0{SORT_KEY_DIGITS}d}"
+        row.sequence = sequence
+        row.number = f"{prefix}{sequence}"
+        row.sort_key = f"{parent[2]}.{padded}" if parent else padded
+        row.depth = parent[3] + 1 if parent else 0
+        row.root_sequence = parent[4] if parent else sequence
+        row.published_at = row.created_at
+        self.taken.add(row.number)
+        self.next_sequence[row.parent_id] = max(self.next_sequence[row.parent_id], sequence + 1)
