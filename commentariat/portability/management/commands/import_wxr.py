@@ -1,4 +1,5 @@
 import os
+import re
 
 from django.core.management.base import BaseCommand, CommandError
 from lxml import etree
@@ -26,8 +27,9 @@ class Command(BaseCommand):
             except etree.XMLSyntaxError as error:
                 progress.done()
                 line, column = error.position
+                reason = re.sub(r", line \d+, column \d+$", "", error.msg)
                 raise CommandError(
-                    f"{file} is not a well-formed WordPress export: {error.msg} "
+                    f"{file} is not a well-formed WordPress export: {reason} "
                     f"(line {line}, column {column}). Nothing was imported."
                 ) from None
             progress.done()
