@@ -235,9 +235,13 @@ def _levels(ordered, depth_of):
 
 
 def _needs_number(ordered) -> dict[str, bool]:
-    """A comment is numbered when readers see it, or when a reply they see hangs from it."""
+    """A comment is numbered when readers see it, when a reply they see hangs from it, or
+    when it had a number on the Commentariat site it was exported from."""
     needs = {
-        c.legacy_id: c.kind == Comment.Kind.COMMENT and c.status == Comment.Status.APPROVED for c in ordered
+        # A number from our own export: the comment was public once, and its number stays taken.
+        c.legacy_id: bool(c.number)
+        or (c.kind == Comment.Kind.COMMENT and c.status == Comment.Status.APPROVED)
+        for c in ordered
     }
     parent_of = {c.legacy_id: c.parent_legacy_id for c in ordered}
     for c in reversed(ordered):  # replies come after their parents

@@ -196,6 +196,9 @@ class _WxrImport:
             "published_at": self._date(item.post_date_gmt, item.post_date),
             "comments_open": item.comment_status != "closed",
         }
+        dated = fields["published_at"]
+        if status == Post.Status.DRAFT and item.post_date_gmt.startswith("0000"):
+            fields["published_at"] = None  # WordPress's way of saying "no date chosen yet"
         if status == Post.Status.PUBLISHED and fields["published_at"] is None:
             fields["published_at"] = timezone.now()
         categories = [
@@ -220,8 +223,8 @@ class _WxrImport:
         for name, value in fields.items():
             setattr(post, name, value)
         post.slug = self._unique_slug(item, kind, post.pk)
-        if created and fields["published_at"]:
-            post.created_at = fields["published_at"]
+        if created and dated:
+            post.created_at = dated
         post.save()
         post.categories.set(categories)
         post.tags.set(tags)
