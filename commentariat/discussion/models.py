@@ -33,7 +33,7 @@ class Comment(TimeStampedModel):
 
     class BodyFormat(models.TextChoices):
         MARKDOWN = "markdown", "Markdown-lite"
-        WORDPRESS = "wordpress", "WordPress HTML"
+        WORDPRESS = "wordpress", "Imported HTML (WordPress, Disqus)"
 
     post = models.ForeignKey("publishing.Post", on_delete=models.CASCADE, related_name="comments")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.COMMENT)

@@ -1,5 +1,6 @@
 """What an import did, for the summary printed at its end."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,3 +24,12 @@ class ImportReport:
             if len(self.skipped) > 200:
                 lines.append(f"  … and {len(self.skipped) - 200:,} more")
         return lines
+
+
+def xml_error_message(file, what: str, error) -> str:
+    """ "FILE is not a well-formed WHAT: REASON (line L, column C). Nothing was imported." """
+    line, column = error.position
+    reason = re.sub(r", line \d+, column \d+$", "", error.msg)
+    return (
+        f"{file} is not a well-formed {what}: {reason} (line {line}, column {column}). Nothing was imported."
+    )

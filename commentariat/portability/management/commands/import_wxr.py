@@ -1,10 +1,10 @@
 import os
-import re
 
 from django.core.management.base import BaseCommand, CommandError
 from lxml import etree
 
 from commentariat.portability.progress import CountingReader, ProgressBar
+from commentariat.portability.report import xml_error_message
 from commentariat.portability.wxr_import import import_wxr
 
 
@@ -26,12 +26,7 @@ class Command(BaseCommand):
                 report = import_wxr(reader, on_item=progress.update)
             except etree.XMLSyntaxError as error:
                 progress.done()
-                line, column = error.position
-                reason = re.sub(r", line \d+, column \d+$", "", error.msg)
-                raise CommandError(
-                    f"{file} is not a well-formed WordPress export: {reason} "
-                    f"(line {line}, column {column}). Nothing was imported."
-                ) from None
+                raise CommandError(xml_error_message(file, "WordPress export", error)) from None
             progress.done()
         self.stdout.write(f"Imported {file}:")
         for line in report.lines():
