@@ -161,6 +161,7 @@ _PARAGRAPH_CONTAINERS = {
     "footer",
     "details",
 }
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
 _CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.DOTALL)
@@ -174,6 +175,9 @@ def wordpress_paragraphs(text: str) -> str:
     left as it is, and <pre> keeps its whitespace. (Our own reading of WordPress's behaviour.)
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" not in text and "[caption" not in text:  # most comments: text alone, quickly
+        chunks = (chunk.strip() for chunk in _BLANK_LINE.split(text))
+        return "\n".join("<p>" + chunk.replace("\n", "<br>\n") + "</p>" for chunk in chunks if chunk)
     text = _HTML_COMMENT.sub("", text)  # includes the block editor's <!-- wp:… --> markers
     text = _CAPTION.sub(_figure, text)
     preformatted: list[str] = []
@@ -184,7 +188,7 @@ def wordpress_paragraphs(text: str) -> str:
 
     text = _PRE_BLOCK.sub(keep, text)
     text = _BLOCK_CLOSE.sub(r"\1\n\n", _BLOCK_OPEN.sub(r"\n\n\1", text))
-    chunks = [_paragraph(chunk) for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+    chunks = [_paragraph(chunk) for chunk in _BLANK_LINE.split(text) if chunk.strip()]
     return re.sub(r"<p>\x00(\d+)\x00</p>", lambda m: preformatted[int(m.group(1))], "\n".join(chunks))
 
 

@@ -9,6 +9,13 @@ from commentariat.core.models import TimeStampedModel
 SORT_KEY_DIGITS = 6
 
 
+def render_comment_body(body: str, body_format: str) -> str:
+    """A comment's text as sanitized HTML, by the format it was written in."""
+    if body_format == Comment.BodyFormat.WORDPRESS:
+        return render_wordpress_html(body, comment=True)
+    return render_comment_html(body)
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """Comments readers may see (pingbacks and trackbacks are kept, never shown)."""
@@ -100,9 +107,7 @@ class Comment(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def render_body(self) -> str:
-        if self.body_format == self.BodyFormat.WORDPRESS:
-            return render_wordpress_html(self.body, comment=True)
-        return render_comment_html(self.body)
+        return render_comment_body(self.body, self.body_format)
 
     def get_absolute_url(self):
         """The post page that shows this comment, at the comment."""

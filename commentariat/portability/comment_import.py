@@ -14,10 +14,11 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from commentariat.discussion.models import SORT_KEY_DIGITS, Comment
+from commentariat.discussion.models import SORT_KEY_DIGITS, Comment, render_comment_body
 from commentariat.discussion.services import refresh_comment_count
 from commentariat.publishing.models import Post
 
+from .bulk import allocate_ids, insert_rows
 from .models import ImportedItem
 from .report import ImportReport
 
@@ -69,7 +70,7 @@ def store_comments(
     if not incoming:
         return
     existing = _existing_items(source, [c.legacy_id for c in incoming])
-    ordered, depth_of = _threaded(incoming, existing, report=report, label=label)
+    ordered = _threaded(incoming, existing, report=report, label=label)
     numbered_state = _NumberState(post, fresh=not existing)
     needs_number = _needs_number(ordered)
     comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
@@ -79,57 +80,80 @@ def store_comments(
         for row in Comment.objects.filter(pk__in=chunk)
     }
     max_depth = settings.COMMENTARIAT["MAX_COMMENT_DEPTH"]
-    new_items, changed_items, changed_comments = [], [], []
-    changed = False
-    for level in _levels(ordered, depth_of):
-        created = []
-        for c in level:
-            parent_id = comment_ids.get(c.parent_legacy_id) if c.parent_legacy_id else None
-            parent_id = numbered_state.within_depth(parent_id, max_depth)
-            item = existing.get(c.legacy_id)
-            row = current.get(item.object_id) if item else None
-            if row is not None and item.fingerprint == c.fingerprint():
-                report.count("comments unchanged")
-                numbered_state.remember(row)
-                continue
-            if row is None:
-                row = Comment(post_id=post.pk)
-            _copy_fields(row, c, parent_id)
-            row.depth = numbered_state.depth_below(parent_id)
-            if needs_number[c.legacy_id] and not row.number:
-                numbered_state.assign(row, hint=c.number)
+    new_ids = iter(allocate_ids(Comment, sum(1 for c in ordered if c.legacy_id not in existing)))
+    new_rows, changed_items, changed_comments = [], [], []
+    for c in ordered:  # parents before their replies
+        parent_id = comment_ids.get(c.parent_legacy_id) if c.parent_legacy_id else None
+        parent_id = numbered_state.within_depth(parent_id, max_depth)
+        item = existing.get(c.legacy_id)
+        row = current.get(item.object_id) if item else None
+        if row is not None and item.fingerprint == c.fingerprint():
+            report.count("comments unchanged")
             numbered_state.remember(row)
-            changed = True
-            if row.pk is None:
-                created.append((c, row))
-                report.count(_count_label(c))
-            else:
-                row.body_html = row.render_body()
-                changed_comments.append(row)
-                item.fingerprint = c.fingerprint()
-                changed_items.append(item)
-                report.count("comments updated")
-        if created:
-            rows = [row for _, row in created]
-            for row in rows:
-                row.body_html = row.render_body()
-            Comment.objects.bulk_create(rows, batch_size=_CHUNK)
-            for c, row in created:
-                comment_ids[c.legacy_id] = row.pk
-                numbered_state.remember(row)
-                new_items.append(
-                    ImportedItem(
-                        source=source, kind=ImportedItem.Kind.COMMENT, legacy_id=c.legacy_id,
-                        object_id=row.pk, fingerprint=c.fingerprint(),
-                    )
-                )  # fmt: skip
+            continue
+        if row is None:
+            row = _NewComment(pk=next(new_ids), post_id=post.pk)
+            new_rows.append((c, row))
+            report.count(_count_label(c))
+        else:
+            changed_comments.append(row)
+            item.fingerprint = c.fingerprint()
+            changed_items.append(item)
+            report.count("comments updated")
+        _copy_fields(row, c, parent_id)
+        row.depth = numbered_state.depth_below(parent_id)
+        if needs_number[c.legacy_id] and not row.number:
+            numbered_state.assign(row, hint=c.number)
+        numbered_state.remember(row)
+        comment_ids[c.legacy_id] = row.pk
+    if new_rows:
+        insert_rows(Comment, [row.values() for _, row in new_rows])
+        item_ids = allocate_ids(ImportedItem, len(new_rows))
+        insert_rows(
+            ImportedItem,
+            [
+                {"id": item_id, "source": source, "kind": ImportedItem.Kind.COMMENT, "legacy_id": c.legacy_id,
+                 "object_id": row.pk, "fingerprint": c.fingerprint(), "legacy_status": "",
+                 "imported_at": timezone.now()}
+                for item_id, (c, row) in zip(item_ids, new_rows, strict=True)
+            ],
+        )  # fmt: skip
     if changed_comments:
+        for row in changed_comments:
+            row.body_html = row.render_body()
         Comment.objects.bulk_update(changed_comments, _UPDATED_FIELDS, batch_size=_CHUNK)
         ImportedItem.objects.bulk_update(changed_items, ["fingerprint"], batch_size=_CHUNK)
-    if new_items:
-        ImportedItem.objects.bulk_create(new_items, batch_size=_CHUNK)
-    if changed:
+    if new_rows or changed_comments:
         refresh_comment_count(post.pk)
+
+
+class _NewComment:
+    """A comment about to be inserted: the attributes of Comment that the import sets, and
+    nothing of a model instance's weight (hundreds of thousands of these go by)."""
+
+    def __init__(self, *, pk: int, post_id: int):
+        self.pk, self.post_id = pk, post_id
+        self.number, self.sequence, self.sort_key, self.root_sequence, self.published_at = (
+            "",
+            None,
+            "",
+            None,
+            None,
+        )
+
+    def values(self) -> dict:
+        now = timezone.now()
+        return {
+            "id": self.pk, "post_id": self.post_id, "parent_id": self.parent_id, "kind": self.kind,
+            "status": self.status, "status_reason": self.status_reason,
+            "status_changed_at": self.status_changed_at, "author_name": self.author_name,
+            "author_email": self.author_email, "author_url": self.author_url,
+            "ip_address": self.ip_address, "created_at": self.created_at, "updated_at": now,
+            "body": self.body, "body_format": self.body_format, "body_html": render_comment_body(self.body, self.body_format),
+            "user_id": self.user_id, "spam_score": None, "user_agent": "", "number": self.number,
+            "sequence": self.sequence, "depth": self.depth, "root_sequence": self.root_sequence,
+            "sort_key": self.sort_key, "published_at": self.published_at,
+        }  # fmt: skip
 
 
 _UPDATED_FIELDS = [
@@ -145,8 +169,8 @@ def _count_label(c: IncomingComment) -> str:
     return f"comments {c.status}"
 
 
-def _copy_fields(row: Comment, c: IncomingComment, parent_id: int | None) -> None:
-    if row.pk is None:
+def _copy_fields(row, c: IncomingComment, parent_id: int | None) -> None:
+    if isinstance(row, _NewComment):
         row.status_changed_at = c.created_at
     elif row.status != c.status:
         row.status_changed_at = timezone.now()
@@ -180,7 +204,7 @@ def _chunks(values: list, size: int = _CHUNK):
 
 
 def _threaded(incoming, existing, *, report, label):
-    """Comments in reading order (parents first, siblings by date) and their depths.
+    """Comments in reading order: parents first, siblings by date.
 
     A comment whose parent is in neither the file nor the site is reported and skipped,
     and so are its replies.
@@ -210,28 +234,20 @@ def _threaded(incoming, existing, *, report, label):
     def by_date(c):
         return (c.created_at, _numeric(c.legacy_id))
 
-    ordered, depth_of = [], {}
-    stack = [(c, 0) for c in sorted(roots, key=by_date, reverse=True)]
+    ordered = []
+    stack = sorted(roots, key=by_date, reverse=True)
     while stack:
-        c, depth = stack.pop()
+        c = stack.pop()
         ordered.append(c)
-        depth_of[c.legacy_id] = depth
-        stack.extend((child, depth + 1) for child in sorted(children[c.legacy_id], key=by_date, reverse=True))
+        stack.extend(sorted(children[c.legacy_id], key=by_date, reverse=True))
     unreachable = len(by_id) - len(ordered) - orphans
     if unreachable:
         report.skip(label, f"{unreachable} replies to skipped comments (or in a loop) were skipped")
-    return ordered, depth_of
+    return ordered
 
 
 def _numeric(legacy_id: str):
     return (0, int(legacy_id), "") if legacy_id.isdigit() else (1, 0, legacy_id)
-
-
-def _levels(ordered, depth_of):
-    levels = defaultdict(list)
-    for c in ordered:
-        levels[depth_of[c.legacy_id]].append(c)
-    return [levels[depth] for depth in sorted(levels)]
 
 
 def _needs_number(ordered) -> dict[str, bool]:
@@ -264,7 +280,7 @@ class _NumberState:
             ):
                 self.remember(row)
 
-    def remember(self, row: Comment) -> None:
+    def remember(self, row) -> None:
         if row.pk is not None:
             self.rows[row.pk] = (row.parent_id, row.number, row.sort_key, row.depth, row.root_sequence)
         if row.number:
@@ -282,7 +298,7 @@ class _NumberState:
             parent_id = self.rows[parent_id][0]
         return parent_id
 
-    def assign(self, row: Comment, *, hint: str) -> None:
+    def assign(self, row, *, hint: str) -> None:
         parent = self.rows.get(row.parent_id) if row.parent_id else None
         if row.parent_id and (parent is None or not parent[1]):
             return  # a parent that has no number cannot give its replies one

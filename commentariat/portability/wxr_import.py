@@ -92,6 +92,8 @@ class _WxrImport:
         self.tags: dict[str, Tag] = {}
         self.category_parents: dict[str, str] = {}
         self.timezone = ZoneInfo(settings.TIME_ZONE)
+        self._known_posts: dict[str, tuple[int, str]] | None = None
+        self._slugs: dict[str, int] = dict(Post.objects.values_list("slug", "pk"))
 
     def handle(self, record) -> None:
         if isinstance(record, WxrSite):
@@ -210,12 +212,10 @@ class _WxrImport:
             ",".join(sorted(c.slug for c in categories)), ",".join(sorted(t.slug for t in tags)),
         )  # fmt: skip
         legacy_status = item.status if item.status not in ("publish", "future", "draft") else ""
-        mapped = ImportedItem.objects.filter(
-            source=self.source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id
-        ).first()
-        post = Post.objects.filter(pk=mapped.object_id).first() if mapped else None
+        mapped = self._post_items().get(item.post_id)
+        post = Post.objects.filter(pk=mapped[0]).first() if mapped else None
         noun = "pages" if kind == Post.Kind.PAGE else "posts"
-        if post is not None and mapped.fingerprint == fingerprint:
+        if post is not None and mapped[1] == fingerprint:
             self.report.count(f"{noun} unchanged")
             return post
         created = post is None
@@ -226,12 +226,29 @@ class _WxrImport:
         if created and dated:
             post.created_at = dated
         post.save()
-        post.categories.set(categories)
-        post.tags.set(tags)
-        ImportedItem.objects.update_or_create(
-            source=self.source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id,
-            defaults={"object_id": post.pk, "fingerprint": fingerprint, "legacy_status": legacy_status},
-        )  # fmt: skip
+        self._slugs[post.slug] = post.pk
+        if created:
+            # A new post has no categories or tags to compare with: one INSERT each.
+            Post.categories.through.objects.bulk_create(
+                [
+                    Post.categories.through(post_id=post.pk, category_id=c.pk)
+                    for c in {c.pk: c for c in categories}.values()
+                ]
+            )
+            Post.tags.through.objects.bulk_create(
+                [Post.tags.through(post_id=post.pk, tag_id=t.pk) for t in {t.pk: t for t in tags}.values()]
+            )
+            ImportedItem.objects.create(
+                source=self.source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id,
+                object_id=post.pk, fingerprint=fingerprint, legacy_status=legacy_status,
+            )  # fmt: skip
+        else:
+            post.categories.set(categories)
+            post.tags.set(tags)
+            ImportedItem.objects.filter(
+                source=self.source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id
+            ).update(object_id=post.pk, fingerprint=fingerprint, legacy_status=legacy_status)
+        self._post_items()[item.post_id] = (post.pk, fingerprint)
         self.report.count(f"{noun} {'created' if created else 'updated'}")
         return post
 
@@ -241,9 +258,20 @@ class _WxrImport:
         if kind == Post.Kind.PAGE and base in RESERVED_PAGE_SLUGS:
             base = f"{base}-page"
         slug, n = base, 2
-        while Post.objects.filter(slug=slug).exclude(pk=pk).exists():
+        while self._slugs.get(slug, pk) != pk:
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+    def _post_items(self) -> dict[str, tuple[int, str]]:
+        """WordPress post id → (post id, fingerprint) for everything this source brought before."""
+        if self._known_posts is None:
+            self._known_posts = {
+                legacy_id: (object_id, fingerprint)
+                for legacy_id, object_id, fingerprint in ImportedItem.objects.filter(
+                    source=self.source, kind=ImportedItem.Kind.POST
+                ).values_list("legacy_id", "object_id", "fingerprint")
+            }
+        return self._known_posts
 
     def _addresses(self, item: WxrItem, post: Post) -> None:
         """The item's old permalink, its guid (often /?p=123) and WordPress's id address."""
@@ -295,7 +323,7 @@ class _WxrImport:
         for value, zone in ((gmt, ZoneInfo("UTC")), (local, self.timezone)):
             if value and not value.startswith("0000"):
                 try:
-                    return datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
+                    return datetime.fromisoformat(value[:19]).replace(tzinfo=zone)
                 except ValueError:
                     continue
         return None
@@ -303,7 +331,9 @@ class _WxrImport:
 
 def _plain(text: str) -> str:
     """Text without tags or entities (titles, names, excerpts): the page escapes it again."""
-    return html.unescape(nh3.clean(text or "", tags=set())).strip()
+    if "<" not in text and "&" not in text:
+        return text.strip()
+    return html.unescape(nh3.clean(text, tags=set())).strip()
 
 
 def _fingerprint(*values: str) -> str:

@@ -210,8 +210,20 @@ def _meta(element, tag: str, wp: str) -> dict[str, str]:
 
 
 def _comment(element, wp: str) -> WxrComment:
-    def text(local: str, *, strip: bool = True) -> str:
-        return _text(element, f"{wp}{local}", strip=strip)
+    # One pass over the children (a comment has a dozen; there can be hundreds of thousands).
+    values = {}
+    meta = {}
+    for child in element:
+        tag = child.tag
+        if tag == f"{wp}commentmeta":
+            key = _text(child, f"{wp}meta_key")
+            if key:
+                meta[key] = _text(child, f"{wp}meta_value", strip=False)
+        elif isinstance(tag, str):
+            values[tag[len(wp) :]] = child.text or ""
+
+    def text(local: str) -> str:
+        return values.get(local, "").strip()
 
     return WxrComment(
         id=text("comment_id"),
@@ -221,10 +233,10 @@ def _comment(element, wp: str) -> WxrComment:
         author_ip=text("comment_author_IP"),
         date=text("comment_date"),
         date_gmt=text("comment_date_gmt"),
-        content=text("comment_content", strip=False),
+        content=values.get("comment_content", ""),
         approved=text("comment_approved"),
         type=text("comment_type"),
         parent=text("comment_parent"),
         user_id=text("comment_user_id"),
-        meta=_meta(element, f"{wp}commentmeta", wp),
+        meta=meta,
     )

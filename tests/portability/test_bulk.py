@@ -1,0 +1,50 @@
+"""The import's fast row writer stores exactly what the ORM would."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from django.db import connection
+
+from commentariat.discussion.models import Comment
+from commentariat.portability.bulk import _sqlite_datetime, allocate_ids, insert_rows
+from tests.factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2019, 5, 23, 10, 0, tzinfo=UTC),
+        datetime(2019, 5, 23, 10, 0, 1, 250, tzinfo=UTC),
+        datetime(2019, 5, 23, 23, 30, tzinfo=timezone(timedelta(hours=-7))),
+    ],
+)
+def test_dates_are_stored_as_django_stores_them_on_sqlite(moment):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite adapter")
+    assert _sqlite_datetime(moment) == connection.ops.adapt_datetimefield_value(moment)
+
+
+def test_inserted_rows_read_back_through_the_orm_with_fresh_ids(post):
+    existing = make_comment(post, name="Before")
+    ids = allocate_ids(Comment, 2)
+    assert min(ids) > existing.pk and len(set(ids)) == 2
+    base = {
+        field.attname: getattr(existing, field.attname) for field in Comment._meta.concrete_fields
+    }
+    moment = datetime(2019, 5, 23, 10, 0, 1, 250, tzinfo=UTC)
+    insert_rows(
+        Comment,
+        [
+            {**base, "id": ids[0], "author_name": "Inserted", "created_at": moment, "ip_address": "2001:db8::1",
+             "number": "", "sort_key": "", "sequence": None},
+            {**base, "id": ids[1], "author_name": "Second", "parent_id": ids[0], "ip_address": None,
+             "number": "", "sort_key": "", "sequence": None},
+        ],
+    )  # fmt: skip
+    inserted = Comment.objects.get(pk=ids[0])
+    assert (inserted.author_name, inserted.created_at, inserted.ip_address) == ("Inserted", moment, "2001:db8::1")
+    assert Comment.objects.get(pk=ids[1]).parent == inserted
+    # The database's own counter moved past them: the next ordinary comment gets a new id.
+    assert make_comment(post, name="After").pk > max(ids)
