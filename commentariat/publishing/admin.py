@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Post
+from .models import Category, Post, Tag
 
 
 @admin.register(Post)
@@ -14,7 +14,22 @@ class PostAdmin(admin.ModelAdmin):
         "comment_mode",
         "comment_count",
     ]
-    list_filter = ["status", "comments_open", "comment_mode"]
+    list_filter = ["kind", "status", "comments_open", "comment_mode", "categories"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
+    filter_horizontal = ["categories", "tags"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
