@@ -51,7 +51,9 @@ def min_examples() -> int:
 def retrain_from_site() -> SpamFilterModel | None:
     """Train on every approved and spam comment; None when either class has too few examples."""
     limit = settings.COMMENTARIAT.get("SPAM_FILTER_MAX_EXAMPLES", 50000)
-    decided = Comment.objects.filter(status__in=[Comment.Status.APPROVED, Comment.Status.SPAM])
+    decided = Comment.objects.filter(
+        status__in=[Comment.Status.APPROVED, Comment.Status.SPAM], kind=Comment.Kind.COMMENT
+    )
     rows = list(decided.order_by("-pk").values_list("body", "status")[:limit])
     labels = [1 if status == Comment.Status.SPAM else 0 for _, status in rows]
     spam = sum(labels)
@@ -88,7 +90,9 @@ def _current_pipeline():
 
 def decisions_since_training() -> int:
     latest = SpamFilterModel.objects.only("created_at").first()
-    decided = Comment.objects.filter(status__in=[Comment.Status.APPROVED, Comment.Status.SPAM])
+    decided = Comment.objects.filter(
+        status__in=[Comment.Status.APPROVED, Comment.Status.SPAM], kind=Comment.Kind.COMMENT
+    )
     if latest is not None:
         decided = decided.filter(status_changed_at__gt=latest.created_at)
     return decided.count()

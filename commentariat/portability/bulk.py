@@ -49,19 +49,31 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
         ", ".join(["%s"] * len(fields)),
     )
     names = [field.attname for field in fields]
+    if connection.vendor == "postgresql":
+        _copy_rows(model, fields, names, rows)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
             cursor.executemany(
                 sql,
                 [
-                    [
-                        adapt(row[name]) if adapt else row[name]
-                        for name, adapt in zip(names, adapters, strict=True)
-                    ]
+                    [adapt(row[name]) if adapt else row[name] for name, adapt in zip(names, adapters, strict=True)]
                     for row in batch
                 ],
             )
+
+
+def _copy_rows(model, fields, names, rows) -> None:
+    """PostgreSQL: COPY, one stream instead of a round trip per row."""
+    quote = connection.ops.quote_name
+    statement = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    )
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
 
 
 def _adapter(field):
