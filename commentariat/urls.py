@@ -1,14 +1,18 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from commentariat.core.health import healthz
-from commentariat.core.views import favicon
+from commentariat.core.views import favicon, robots_txt
 from commentariat.discussion.urls import page_urlpatterns
+from commentariat.publishing.sitemaps import PostSitemap
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),

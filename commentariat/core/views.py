@@ -1,4 +1,4 @@
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
@@ -19,3 +19,10 @@ def server_error(request):
 
 def favicon(request):
     return HttpResponsePermanentRedirect(static("commentariat/favicon.svg"))
+
+
+def robots_txt(request):
+    """Crawlers may read everything public; staff pages are none of their business."""
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /moderation/", "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

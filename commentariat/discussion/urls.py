@@ -1,13 +1,22 @@
 from django.urls import path
 
 from . import views
+from .feeds import AtomLatestCommentsFeed, AtomPostCommentsFeed, LatestCommentsFeed, PostCommentsFeed
 
 app_name = "discussion"
 
 urlpatterns = [
     path("<int:year>/<int:month>/<slug:slug>/", views.post_detail, name="post-detail"),
     path("<int:year>/<int:month>/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("<int:year>/<int:month>/<slug:slug>/feed/", PostCommentsFeed(), name="post-comments-feed"),
+    path(
+        "<int:year>/<int:month>/<slug:slug>/feed/atom/",
+        AtomPostCommentsFeed(),
+        name="post-comments-feed-atom",
+    ),
     path("comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),
+    path("comments/feed/", LatestCommentsFeed(), name="comments-feed"),
+    path("comments/feed/atom/", AtomLatestCommentsFeed(), name="comments-feed-atom"),
 ]
 
 # Pages (/about/) take any one-segment address: the project's URLconf lists them last.

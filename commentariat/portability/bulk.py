@@ -58,7 +58,10 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
             cursor.executemany(
                 sql,
                 [
-                    [adapt(row[name]) if adapt else row[name] for name, adapt in zip(names, adapters, strict=True)]
+                    [
+                        adapt(row[name]) if adapt else row[name]
+                        for name, adapt in zip(names, adapters, strict=True)
+                    ]
                     for row in batch
                 ],
             )

@@ -1,10 +1,22 @@
 from django.urls import path
 
 from . import views
+from .feeds import AuthorFeed, CategoryFeed, LatestPostsFeed, TagFeed, atom
 
 app_name = "publishing"
 
 urlpatterns = [
     path("", views.post_list, name="post-list"),
     path("<int:year>/<int:month>/", views.post_archive_month, name="archive-month"),
+    path("feed/", LatestPostsFeed(), name="feed"),
+    path("feed/atom/", atom(LatestPostsFeed)(), name="feed-atom"),
+    path("category/<slug:slug>/", views.category_posts, name="category"),
+    path("category/<slug:slug>/feed/", CategoryFeed(), name="category-feed"),
+    path("category/<slug:slug>/feed/atom/", atom(CategoryFeed)(), name="category-feed-atom"),
+    path("tag/<slug:slug>/", views.tag_posts, name="tag"),
+    path("tag/<slug:slug>/feed/", TagFeed(), name="tag-feed"),
+    path("tag/<slug:slug>/feed/atom/", atom(TagFeed)(), name="tag-feed-atom"),
+    path("author/<str:username>/", views.author_posts, name="author"),
+    path("author/<str:username>/feed/", AuthorFeed(), name="author-feed"),
+    path("author/<str:username>/feed/atom/", atom(AuthorFeed)(), name="author-feed-atom"),
 ]

@@ -1,11 +1,14 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.generic.dates import MonthArchiveView
 
 from commentariat.core.page_cache import cache_page_as
 
-from .models import Post
+from .models import Category, Post, Tag
 
 
 def post_list(request):
@@ -14,6 +17,41 @@ def post_list(request):
     paginator = Paginator(posts, settings.COMMENTARIAT["POSTS_PER_PAGE"])
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "publishing/post_list.html", {"page_obj": page, "posts": page.object_list})
+
+
+def category_posts(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    posts = Post.objects.published().articles().filter(categories=category)
+    return _listing(request, posts, heading=category.name, kind="Category", about=category.description,
+                    feed=reverse("publishing:category-feed", kwargs={"slug": slug}))  # fmt: skip
+
+
+def tag_posts(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    posts = Post.objects.published().articles().filter(tags=tag)
+    return _listing(request, posts, heading=tag.name, kind="Tag",
+                    feed=reverse("publishing:tag-feed", kwargs={"slug": slug}))  # fmt: skip
+
+
+def author_posts(request, username):
+    author = get_object_or_404(get_user_model(), username=username)
+    posts = Post.objects.published().articles().filter(author=author)
+    if not posts.exists():
+        raise Http404("No posts by this author.")
+    return _listing(request, posts, heading=author.get_full_name() or author.get_username(), kind="Author",
+                    feed=reverse("publishing:author-feed", kwargs={"username": username}))  # fmt: skip
+
+
+def _listing(request, posts, *, heading: str, kind: str, feed: str, about: str = ""):
+    """A paginated list of posts under a heading: a category's, a tag's, an author's."""
+    cache_page_as(request, "lists")
+    paginator = Paginator(posts.select_related("author"), settings.COMMENTARIAT["POSTS_PER_PAGE"])
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page, "posts": page.object_list, "heading": heading, "kind": kind,
+        "about": about, "feed_url": feed,
+    }  # fmt: skip
+    return render(request, "publishing/post_listing.html", context)
 
 
 class PostMonthArchiveView(MonthArchiveView):

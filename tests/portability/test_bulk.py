@@ -30,9 +30,7 @@ def test_inserted_rows_read_back_through_the_orm_with_fresh_ids(post):
     existing = make_comment(post, name="Before")
     ids = allocate_ids(Comment, 2)
     assert min(ids) > existing.pk and len(set(ids)) == 2
-    base = {
-        field.attname: getattr(existing, field.attname) for field in Comment._meta.concrete_fields
-    }
+    base = {field.attname: getattr(existing, field.attname) for field in Comment._meta.concrete_fields}
     moment = datetime(2019, 5, 23, 10, 0, 1, 250, tzinfo=UTC)
     insert_rows(
         Comment,
@@ -44,7 +42,11 @@ def test_inserted_rows_read_back_through_the_orm_with_fresh_ids(post):
         ],
     )  # fmt: skip
     inserted = Comment.objects.get(pk=ids[0])
-    assert (inserted.author_name, inserted.created_at, inserted.ip_address) == ("Inserted", moment, "2001:db8::1")
+    assert (inserted.author_name, inserted.created_at, inserted.ip_address) == (
+        "Inserted",
+        moment,
+        "2001:db8::1",
+    )
     assert Comment.objects.get(pk=ids[1]).parent == inserted
     # The database's own counter moved past them: the next ordinary comment gets a new id.
     assert make_comment(post, name="After").pk > max(ids)

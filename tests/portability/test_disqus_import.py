@@ -27,7 +27,10 @@ def test_threads_find_their_posts_by_old_or_new_address_and_keep_nesting_and_sta
 
     summer = Post.objects.get(slug="ete-in-the-city")
     thread = list(
-        Comment.objects.numbered().filter(post=summer).order_by("sort_key").values_list("number", "author_name")
+        Comment.objects.numbered()
+        .filter(post=summer)
+        .order_by("sort_key")
+        .values_list("number", "author_name")
     )
     assert thread == [("1", "Lee Quinn"), ("1.1", "Kim Hale")]
     assert Comment.objects.get(author_name="Flight Deals").status == Comment.Status.SPAM

@@ -25,7 +25,9 @@ def comment(n: int, status: str, text: str) -> str:
     <wp:comment_parent>0</wp:comment_parent></wp:comment>"""
 
 
-def test_imported_approved_and_spam_comments_train_the_spam_filter(tmp_path, django_capture_on_commit_callbacks):
+def test_imported_approved_and_spam_comments_train_the_spam_filter(
+    tmp_path, django_capture_on_commit_callbacks
+):
     comments = "".join(comment(n, "spam", SPAM) for n in range(1, 16))
     comments += "".join(comment(n, "1", HAM) for n in range(16, 31))
     path = tmp_path / "history.xml"
@@ -42,7 +44,9 @@ def test_imported_approved_and_spam_comments_train_the_spam_filter(tmp_path, dja
         run_command("import_wxr", path)  # the task runs at once under the test settings
     model = SpamFilterModel.objects.get()
     assert (model.spam_examples, model.ham_examples) == (15, 15)
-    assert spam_score("buy cheap watches at a discount now") > 0.5 > spam_score("housing figures in the quarter")
+    assert (
+        spam_score("buy cheap watches at a discount now") > 0.5 > spam_score("housing figures in the quarter")
+    )
 
 
 class Terminal(io.StringIO):

@@ -1,0 +1,60 @@
+"""Feeds of approved comments: the whole site's and each post's. Names only, never emails."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+
+from commentariat.publishing.models import Post
+from commentariat.publishing.selectors import get_published_post_or_404
+
+from .models import Comment
+
+FEED_ITEMS = 30
+
+
+class LatestCommentsFeed(Feed):
+    def title(self, post=None):
+        name = settings.COMMENTARIAT["SITE_NAME"]
+        return f"Comments on “{post.title}” · {name}" if post else f"Comments · {name}"
+
+    def description(self, post=None):
+        return "The newest comments readers can see."
+
+    def link(self, post=None):
+        return f"{post.get_absolute_url()}#comments" if post else "/"
+
+    def items(self, post=None):
+        comments = Comment.objects.public().filter(post__in=Post.objects.published()).exclude(number="")
+        if post is not None:
+            comments = comments.filter(post=post)
+        return comments.select_related("post").order_by("-published_at", "-pk")[:FEED_ITEMS]
+
+    def item_title(self, comment):
+        return f"{comment.author_name} on “{comment.post.title}” (#{comment.number})"
+
+    def item_description(self, comment):
+        return comment.body_html
+
+    def item_link(self, comment):
+        return comment.get_permalink()
+
+    def item_pubdate(self, comment):
+        return comment.published_at or comment.created_at
+
+    def item_author_name(self, comment):
+        return comment.author_name
+
+
+class PostCommentsFeed(LatestCommentsFeed):
+    def get_object(self, request, year, month, slug):
+        return get_published_post_or_404(year=year, month=month, slug=slug)
+
+
+class AtomLatestCommentsFeed(LatestCommentsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestCommentsFeed.description
+
+
+class AtomPostCommentsFeed(PostCommentsFeed):
+    feed_type = Atom1Feed
+    subtitle = PostCommentsFeed.description
