@@ -64,14 +64,26 @@ def clean_url(raw: str) -> str:
 
 
 def store_comments(
-    post: Post, incoming: list[IncomingComment], *, source: str, report: ImportReport, label: str
+    post: Post,
+    incoming: list[IncomingComment],
+    *,
+    source: str,
+    report: ImportReport,
+    label: str,
+    new_post: bool = False,
+    new_source: bool = False,
 ) -> None:
-    """Create or update the post's comments; report the ones that cannot be placed."""
+    """Create or update the post's comments; report the ones that cannot be placed.
+
+    new_post: the post was created by this import, so it has no comments yet; new_source:
+    nothing was imported from this source before. Both spare lookups that, inside one long
+    transaction, PostgreSQL would plan from statistics taken before the import began.
+    """
     if not incoming:
         return
-    existing = _existing_items(source, [c.legacy_id for c in incoming])
+    existing = {} if new_source else _existing_items(source, [c.legacy_id for c in incoming])
     ordered = _threaded(incoming, existing, report=report, label=label)
-    numbered_state = _NumberState(post, fresh=not existing)
+    numbered_state = _NumberState(post, fresh=new_post)
     needs_number = _needs_number(ordered)
     comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
     current = {
@@ -123,7 +135,14 @@ def store_comments(
             row.body_html = row.render_body()
         Comment.objects.bulk_update(changed_comments, _UPDATED_FIELDS, batch_size=_CHUNK)
         ImportedItem.objects.bulk_update(changed_items, ["fingerprint"], batch_size=_CHUNK)
-    if new_rows or changed_comments:
+    if new_post:
+        public = sum(
+            1
+            for _, row in new_rows
+            if row.status == Comment.Status.APPROVED and row.kind == Comment.Kind.COMMENT
+        )
+        Post.objects.filter(pk=post.pk).update(comment_count=public)
+    elif new_rows or changed_comments:
         refresh_comment_count(post.pk)
 
 

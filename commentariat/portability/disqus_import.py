@@ -65,6 +65,7 @@ def import_disqus(source) -> ImportReport:
             _forget(element)
     source_key = f"disqus {forum or 'unknown'}"[:300]
     with transaction.atomic():
+        new_source = not ImportedItem.objects.filter(source=source_key).exists()
         for thread_id, incoming in comments.items():
             link, title, identifier = threads.get(thread_id, ("", "", ""))
             label = f"thread {thread_id} ({link or 'unknown thread'})"
@@ -73,7 +74,9 @@ def import_disqus(source) -> ImportReport:
                 what = "no post at this address" if link else "the file has no such thread"
                 report.skip(label, f"{what}; its {len(incoming)} comment(s) were skipped")
                 continue
-            store_comments(post, incoming, source=source_key, report=report, label=label)
+            store_comments(
+                post, incoming, source=source_key, report=report, label=label, new_source=new_source
+            )
         transaction.on_commit(lambda: after_import(report))
     return report
 

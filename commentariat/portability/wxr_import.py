@@ -93,6 +93,7 @@ class _WxrImport:
         self.category_parents: dict[str, str] = {}
         self.timezone = ZoneInfo(settings.TIME_ZONE)
         self._known_posts: dict[str, tuple[int, str]] | None = None
+        self._post_items_before = True  # until the source's earlier items have been looked up
         self._slugs: dict[str, int] = dict(Post.objects.values_list("slug", "pk"))
 
     def handle(self, record) -> None:
@@ -179,11 +180,14 @@ class _WxrImport:
         if not item.post_id.isdigit():
             self.report.skip(label, "no wp:post_id")
             return
-        post = self._post(item)
+        post, created = self._post(item)
         self._addresses(item, post)
-        store_comments(post, self._comments(item), source=self.source, report=self.report, label=label)
+        store_comments(
+            post, self._comments(item), source=self.source, report=self.report, label=label,
+            new_post=created, new_source=not self._post_items_before,
+        )  # fmt: skip
 
-    def _post(self, item: WxrItem) -> Post:
+    def _post(self, item: WxrItem) -> tuple[Post, bool]:
         kind = Post.Kind.PAGE if item.post_type == "page" else Post.Kind.POST
         status = _POST_STATUSES.get(item.status, Post.Status.DRAFT)
         markdown = item.meta.get(MARKDOWN_META)
@@ -217,7 +221,7 @@ class _WxrImport:
         noun = "pages" if kind == Post.Kind.PAGE else "posts"
         if post is not None and mapped[1] == fingerprint:
             self.report.count(f"{noun} unchanged")
-            return post
+            return post, False
         created = post is None
         post = post or Post()
         for name, value in fields.items():
@@ -250,7 +254,7 @@ class _WxrImport:
             ).update(object_id=post.pk, fingerprint=fingerprint, legacy_status=legacy_status)
         self._post_items()[item.post_id] = (post.pk, fingerprint)
         self.report.count(f"{noun} {'created' if created else 'updated'}")
-        return post
+        return post, created
 
     def _unique_slug(self, item: WxrItem, kind: str, pk: int | None) -> str:
         base = slugify(unquote(item.post_name))[:190] or slugify(_plain(item.title))[:190]
@@ -271,6 +275,7 @@ class _WxrImport:
                     source=self.source, kind=ImportedItem.Kind.POST
                 ).values_list("legacy_id", "object_id", "fingerprint")
             }
+            self._post_items_before = bool(self._known_posts)
         return self._known_posts
 
     def _addresses(self, item: WxrItem, post: Post) -> None:

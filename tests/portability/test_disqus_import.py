@@ -20,7 +20,7 @@ def lantern():
 
 def test_threads_find_their_posts_by_old_or_new_address_and_keep_nesting_and_status(lantern, client):
     out = run_command("import_disqus", DISQUS)
-    assert "comments approved                         3" in out
+    assert "comments approved                         4" in out
     assert "comments spam                             1" in out
     assert "comments removed                          1" in out
     assert "thread 7003 (https://lantern.example.org/2015/01/01/long-gone/): no post at this address" in out
@@ -45,11 +45,20 @@ def test_threads_find_their_posts_by_old_or_new_address_and_keep_nesting_and_sta
     assert summer.comment_count == 2
 
 
+def test_disqus_comments_join_a_thread_that_already_has_comments_after_its_last_number(lantern):
+    run_command("import_disqus", DISQUS)
+    rents = Post.objects.get(slug="why-rents-rise")
+    nia = Comment.objects.get(author_name="Nia Brooks")
+    assert (nia.post, nia.number) == (rents, "4")  # after 1, 2 (2.1, 2.1.1) and 3 from WordPress
+    rents.refresh_from_db()
+    assert rents.comment_count == 6
+
+
 def test_importing_disqus_twice_changes_nothing(lantern):
     run_command("import_disqus", DISQUS)
     before = list(Comment.objects.order_by("pk").values())
     out = run_command("import_disqus", DISQUS)
-    assert "comments unchanged                        5" in out
+    assert "comments unchanged                        6" in out
     assert list(Comment.objects.order_by("pk").values()) == before
 
 
