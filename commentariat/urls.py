@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),
+    path("", include("commentariat.exports.urls")),
     path("", include("commentariat.publishing.urls")),
     path("", include((page_urlpatterns, "pages"))),
 ]

@@ -62,6 +62,12 @@ def _versions(scope: str) -> str:
     return f"{found[keys[0]]}.{found[keys[1]]}"
 
 
+def scope_version(scope: str) -> str:
+    """A string that changes whenever anything shown under scope changes (for other caches
+    that follow the pages', like the PDF of a post)."""
+    return _versions(scope)
+
+
 def _fresh_version() -> int:
     return time.time_ns() // 1000
 

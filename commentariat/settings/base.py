@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "commentariat.discussion",
     "commentariat.moderation",
     "commentariat.portability",
+    "commentariat.exports",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -175,6 +176,17 @@ if os.environ.get("COMMENTARIAT_TASKS", "database") == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Mail ---------------------------------------------------------------------
+# Without an SMTP host the site sends nothing: "Email this post" becomes a mailto: link.
+EMAIL_HOST = os.environ.get("COMMENTARIAT_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("COMMENTARIAT_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("COMMENTARIAT_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("COMMENTARIAT_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("COMMENTARIAT_SMTP_STARTTLS", default=False)
+EMAIL_USE_SSL = _env_bool("COMMENTARIAT_SMTP_SSL", default=False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("COMMENTARIAT_MAIL_FROM", "Commentariat <noreply@localhost>")
+
 # --- Internationalization -----------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("COMMENTARIAT_TIME_ZONE", "UTC")
@@ -244,6 +256,9 @@ COMMENTARIAT = {
     "SPAM_FILTER_MIN_EXAMPLES": 10,
     "SPAM_FILTER_RETRAIN_EVERY": 25,
     "CLAIM_MINUTES": 5,
+    # "Email this post": how many a reader may send an hour, and one address may receive a day.
+    "EMAIL_POST_PER_IP_PER_HOUR": 5,
+    "EMAIL_POST_PER_RECIPIENT_PER_DAY": 3,
     "PURGE_REMOVED_AFTER_DAYS": 30,
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
     "PROXY_COUNT": int(os.environ.get("COMMENTARIAT_PROXY_COUNT", "0")),

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("<int:year>/<int:month>/<slug:slug>/print/", views.print_view, name="print"),
+    path("<int:year>/<int:month>/<slug:slug>/pdf/", views.pdf_view, name="pdf"),
+]
