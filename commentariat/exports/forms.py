@@ -11,10 +11,17 @@ class EmailPostForm(forms.Form):
     recipient = forms.EmailField(label="Their email address", max_length=254)
     sender_name = forms.CharField(label="Your name", max_length=80)
     note = forms.CharField(
-        label="A short note (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="A short note (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     # Hidden from people; bots that fill every field give themselves away.
-    homepage = forms.CharField(required=False, label="Leave this empty", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    homepage = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def clean_sender_name(self):
         name = self.cleaned_data["sender_name"].strip()

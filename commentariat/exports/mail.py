@@ -29,7 +29,9 @@ def email_post(*, post: Post, recipient: str, sender_name: str, note: str, ip: s
     if wait:
         raise EmailLimited(wait, "You have sent several posts in the last hour. Please try again later.")
     wait = over_limit(
-        f"email-post:to:{recipient.lower()}", limit=limits["EMAIL_POST_PER_RECIPIENT_PER_DAY"], window_seconds=86400
+        f"email-post:to:{recipient.lower()}",
+        limit=limits["EMAIL_POST_PER_RECIPIENT_PER_DAY"],
+        window_seconds=86400,
     )
     if wait:
         raise EmailLimited(wait, "This address has received several posts today. Please try again tomorrow.")

@@ -7,4 +7,5 @@ app_name = "exports"
 urlpatterns = [
     path("<int:year>/<int:month>/<slug:slug>/print/", views.print_view, name="print"),
     path("<int:year>/<int:month>/<slug:slug>/pdf/", views.pdf_view, name="pdf"),
+    path("<int:year>/<int:month>/<slug:slug>/email/", views.email_view, name="email"),
 ]

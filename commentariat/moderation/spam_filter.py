@@ -78,11 +78,12 @@ def spam_score(text: str) -> float | None:
 
 
 def _current_pipeline():
-    latest = SpamFilterModel.objects.values_list("pk", flat=True).first()
+    # Keyed by id and training time: a test database rolled back can hand out an id again.
+    latest = SpamFilterModel.objects.values_list("pk", "created_at").first()
     if latest is None:
         return None
     if _loaded["pk"] != latest:
-        blob = SpamFilterModel.objects.values_list("blob", flat=True).get(pk=latest)
+        blob = SpamFilterModel.objects.values_list("blob", flat=True).get(pk=latest[0])
         # Only this app writes these blobs, into the site's own database.
         _loaded.update(pk=latest, pipeline=pickle.loads(bytes(blob)))
     return _loaded["pipeline"]
