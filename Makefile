@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: serve test venv chromium bench clean
+.PHONY: serve test venv chromium fonts-subset bench clean
 
 # Debian's python3 lacks ensurepip until python3-venv is installed; as root, install it.
 $(BIN)/python:
@@ -27,13 +27,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed fonts-subset
 	$(BIN)/commentariat migrate --noinput
 	$(BIN)/commentariat collectstatic --noinput --verbosity 0
 	$(BIN)/commentariat load-demo-site
 	exec $(BIN)/commentariat serve --port $(PORT)
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium fonts-subset
 	$(BIN)/pytest
 
 # Browser tests drive Debian's Chromium; without it (and without root to install it) they skip with a message.
@@ -43,6 +43,13 @@ chromium:
 	  apt-get -o DPkg::Lock::Timeout=600 install -y chromium || \
 	  { apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }; \
 	else echo "Chromium is not installed and this is not root: the browser tests will be skipped."; fi
+
+# PDFs render ~30% faster when WeasyPrint can subset fonts with HarfBuzz; without it, fontTools does it.
+fonts-subset:
+	@if ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get -o DPkg::Lock::Timeout=600 install -y libharfbuzz-subset0 >/dev/null || echo "libharfbuzz-subset0 not installed: PDFs use the slower fontTools."; \
+	fi
 
 bench: $(VENV)/.installed-test
 	@if ! command -v wrk >/dev/null || ! [ -x /usr/sbin/nginx ]; then \
