@@ -90,7 +90,7 @@ def test_category_tag_and_author_pages_list_published_posts(client, site):
         ("/author/editor/", "Edith Writer"),
     ]:
         page = client.get(url).content.decode()
-        assert f'<h1 class="archive-title">{heading}</h1>' in page, url
+        assert f'<h1 class="listing-title">{heading}</h1>' in page, url
         assert "Public post" in page and "Secret draft" not in page and "Scheduled post" not in page
         assert "About us" not in page
     post_page = client.get(site["public"].get_absolute_url()).content.decode()
