@@ -216,3 +216,18 @@ def test_entities_pointing_at_local_files_are_not_expanded(tmp_path):
     run_command("import_wxr", hostile)
     post = Post.objects.get(slug="leak")
     assert "TOP SECRET" not in post.title + post.body + post.body_html
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_older_wxr_versions_import_the_same(lantern_variant, version):
+    older = lantern_variant(
+        ("http://wordpress.org/export/1.2/excerpt/", f"http://wordpress.org/export/{version}/excerpt/"),
+        ('xmlns:wp="http://wordpress.org/export/1.2/"', f'xmlns:wp="http://wordpress.org/export/{version}/"'),
+        ("<wp:wxr_version>1.2</wp:wxr_version>", f"<wp:wxr_version>{version}</wp:wxr_version>"),
+    )
+    out = run_command("import_wxr", older)
+    assert "posts created                             5" in out
+    assert "comments approved                         5" in out
+    post = Post.objects.get(slug="why-rents-rise")
+    assert post.excerpt == "Six years of rising rents, and then a turn."
+    assert numbers(post)[:2] == [("1", "Grace Okafor"), ("2", "Carol Diaz")]
