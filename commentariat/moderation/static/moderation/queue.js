@@ -8,7 +8,17 @@
   var current = -1;
   var lastUndo = null;
 
+  // This page's requests go one after another: a decision never races the claim of its item,
+  // nor an undo the claim of the next one.
+  var previous = Promise.resolve();
+
   function post(url, body) {
+    var request = previous.then(function () { return send(url, body); });
+    previous = request.catch(function () {});
+    return request;
+  }
+
+  function send(url, body) {
     return fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: { "X-CSRFToken": token, "Accept": "application/json",
