@@ -17,6 +17,7 @@ urlpatterns = [
     path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),
     path("", include("commentariat.exports.urls")),
+    path("", include("commentariat.search.urls")),
     path("", include("commentariat.publishing.urls")),
     path("", include((page_urlpatterns, "pages"))),
 ]

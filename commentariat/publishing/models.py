@@ -82,6 +82,8 @@ class Post(TimeStampedModel):
     body = models.TextField(help_text="Markdown. HTML is allowed and sanitized.")
     body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(editable=False, blank=True, default="")
+    # The body as plain text, for full-text search (search/ indexes it with the title).
+    search_text = models.TextField(editable=False, blank=True, default="")
     categories = models.ManyToManyField(Category, blank=True, related_name="posts")
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -108,9 +110,10 @@ class Post(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.body_html = self.render_body()
+        self.search_text = html_to_text(self.body_html)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+            kwargs["update_fields"] = {*update_fields, "body_html", "search_text"}
         super().save(*args, **kwargs)
 
     def render_body(self) -> str:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "commentariat.moderation",
     "commentariat.portability",
     "commentariat.exports",
+    "commentariat.search",
     "django_tasks",
     "django_tasks_db",
 ]

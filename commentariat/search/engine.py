@@ -1,0 +1,141 @@
+"""Full-text search over posts and comments: SQLite FTS5 on the default database, PostgreSQL
+full text on the scale path, behind one function. Only what readers may see is found:
+published posts whose time has come, approved comments on them."""
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from .query import fts5_query, parse_query, tsquery_parts
+
+# Snippet markers: characters no text contains, replaced with <mark> after escaping.
+_OPEN, _CLOSE = "\x02", "\x03"
+
+
+@dataclass
+class Hit:
+    id: int
+    title: str  # the post's title (for a comment: the post it is on)
+    snippet_html: str  # escaped text with <mark> around the matches
+    published_at: datetime
+    post_id: int
+    author_name: str = ""
+    number: str = ""
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+
+
+def search(kind: str, text: str, *, page: int = 1, per_page: int = 10) -> Results:
+    """kind: "posts" or "comments". Any text gives results or none, never an error."""
+    terms = parse_query(text)
+    if not terms:
+        return Results([], 0)
+    offset = (max(page, 1) - 1) * per_page
+    if connection.vendor == "postgresql":
+        return _postgresql(kind, terms, per_page, offset)
+    return _sqlite(kind, fts5_query(terms), per_page, offset)
+
+
+def mark(snippet: str) -> str:
+    return html.escape(snippet).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+_SQLITE_POSTS = """
+    FROM search_post_fts f JOIN publishing_post p ON p.id = f.rowid
+    WHERE search_post_fts MATCH %s AND p.status = 'published' AND p.published_at <= %s
+"""
+_SQLITE_COMMENTS = """
+    FROM search_comment_fts f JOIN discussion_comment c ON c.id = f.rowid
+    JOIN publishing_post p ON p.id = c.post_id
+    WHERE search_comment_fts MATCH %s AND c.status = 'approved' AND c.kind = 'comment' AND c.number != ''
+      AND p.status = 'published' AND p.published_at <= %s
+"""
+
+
+def _sqlite(kind: str, match: str, limit: int, offset: int) -> Results:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        if kind == "comments":
+            cursor.execute(f"SELECT count(*) {_SQLITE_COMMENTS}", [match, now])
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"""SELECT c.id, p.title, snippet(search_comment_fts, 1, %s, %s, '…', 24), c.published_at,
+                           p.id, c.author_name, c.number
+                    {_SQLITE_COMMENTS} ORDER BY bm25(search_comment_fts, 2.0, 1.0) LIMIT %s OFFSET %s""",
+                [_OPEN, _CLOSE, match, now, limit, offset],
+            )
+        else:
+            cursor.execute(f"SELECT count(*) {_SQLITE_POSTS}", [match, now])
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"""SELECT p.id, p.title, snippet(search_post_fts, 1, %s, %s, '…', 30), p.published_at, p.id
+                    {_SQLITE_POSTS} ORDER BY bm25(search_post_fts, 5.0, 1.0) LIMIT %s OFFSET %s""",
+                [_OPEN, _CLOSE, match, now, limit, offset],
+            )
+        rows = cursor.fetchall()
+    converter = connection.ops.convert_datetimefield_value
+    hits = [
+        Hit(row[0], row[1], mark(row[2]), _sqlite_datetime(row[3], converter), row[4], *row[5:]) for row in rows
+    ]
+    return Results(hits, total)
+
+
+def _sqlite_datetime(value, converter):
+    if value is None or isinstance(value, datetime):
+        return value
+    from django.utils.dateparse import parse_datetime
+
+    parsed = parse_datetime(value)
+    return timezone.make_aware(parsed, timezone.UTC) if parsed and timezone.is_naive(parsed) else parsed
+
+
+_PG_POST_VECTOR = "p.search_vector"
+_PG_COMMENT_VECTOR = "c.search_vector"
+
+
+def _postgresql(kind: str, terms, limit: int, offset: int) -> Results:
+    parts = tsquery_parts(terms)
+    if not parts:
+        return Results([], 0)
+    query_sql = " && ".join(f"{function}('english'::regconfig, %s)" for function, _ in parts)
+    query_args = [argument for _, argument in parts]
+    now = timezone.now()
+    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
+    with connection.cursor() as cursor:
+        if kind == "comments":
+            where = f"""FROM discussion_comment c JOIN publishing_post p ON p.id = c.post_id, (SELECT {query_sql}) AS q(query)
+                WHERE {_PG_COMMENT_VECTOR} @@ q.query AND c.status = 'approved' AND c.kind = 'comment'
+                  AND c.number != '' AND p.status = 'published' AND p.published_at <= %s"""
+            cursor.execute(f"SELECT count(*) {where}", [*query_args, now])
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"""SELECT id, title, ts_headline('english'::regconfig, body, query, %s), published_at, post_id,
+                           author_name, number
+                    FROM (SELECT c.id, p.title, c.body, q.query, c.published_at, p.id AS post_id, c.author_name,
+                                 c.number, ts_rank_cd({_PG_COMMENT_VECTOR}, q.query) AS rank
+                          {where} ORDER BY rank DESC, c.id DESC LIMIT %s OFFSET %s) AS found
+                    ORDER BY rank DESC, id DESC""",
+                [options, *query_args, now, limit, offset],
+            )
+        else:
+            where = f"""FROM publishing_post p, (SELECT {query_sql}) AS q(query)
+                WHERE {_PG_POST_VECTOR} @@ q.query AND p.status = 'published' AND p.published_at <= %s"""
+            cursor.execute(f"SELECT count(*) {where}", [*query_args, now])
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"""SELECT id, title, ts_headline('english'::regconfig, search_text, query, %s), published_at, id
+                    FROM (SELECT p.id, p.title, p.search_text, q.query, p.published_at,
+                                 ts_rank_cd(p.search_vector, q.query) AS rank
+                          {where} ORDER BY rank DESC, p.published_at DESC LIMIT %s OFFSET %s) AS found
+                    ORDER BY rank DESC, published_at DESC""",
+                [options, *query_args, now, limit, offset],
+            )
+        rows = cursor.fetchall()
+    return Results([Hit(row[0], row[1], mark(row[2]), row[3], row[4], *row[5:]) for row in rows], total)
