@@ -82,7 +82,8 @@ def _sqlite(kind: str, match: str, limit: int, offset: int) -> Results:
         rows = cursor.fetchall()
     converter = connection.ops.convert_datetimefield_value
     hits = [
-        Hit(row[0], row[1], mark(row[2]), _sqlite_datetime(row[3], converter), row[4], *row[5:]) for row in rows
+        Hit(row[0], row[1], mark(row[2]), _sqlite_datetime(row[3], converter), row[4], *row[5:])
+        for row in rows
     ]
     return Results(hits, total)
 
@@ -107,7 +108,9 @@ def _postgresql(kind: str, terms, limit: int, offset: int) -> Results:
     query_sql = " && ".join(f"{function}('english'::regconfig, %s)" for function, _ in parts)
     query_args = [argument for _, argument in parts]
     now = timezone.now()
-    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
+    options = (
+        f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
+    )
     with connection.cursor() as cursor:
         if kind == "comments":
             where = f"""FROM discussion_comment c JOIN publishing_post p ON p.id = c.post_id, (SELECT {query_sql}) AS q(query)

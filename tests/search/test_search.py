@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from commentariat.discussion.models import Comment
 from commentariat.publishing.models import Post
@@ -20,13 +21,29 @@ def library(author):
         author=author, title="The library levy", slug="library-levy",
         body="The levy funds **libraries** across the county. Councillors disagree about the reading rooms.",
     )  # fmt: skip
-    make_post(author=author, title="Bridges and tolls", slug="bridges", body="A toll bridge pays for itself, they say.")
-    make_post(author=author, title="Secret library draft", slug="draft", body="library secrets", status=Post.Status.DRAFT)
+    make_post(
+        author=author,
+        title="Bridges and tolls",
+        slug="bridges",
+        body="A toll bridge pays for itself, they say.",
+    )
+    make_post(
+        author=author,
+        title="Secret library draft",
+        slug="draft",
+        body="library secrets",
+        status=Post.Status.DRAFT,
+    )
     make_post(
         author=author, title="Scheduled library post", slug="scheduled", body="library future",
         published_at=timezone.now() + timedelta(days=1),
     )  # fmt: skip
-    reply = make_comment(levy, name="Ada Reader", email="ada@private.example", body="The reading rooms are full every Saturday.")
+    reply = make_comment(
+        levy,
+        name="Ada Reader",
+        email="ada@private.example",
+        body="The reading rooms are full every Saturday.",
+    )
     held = make_comment(levy, name="Held Back", body="Held comment about reading rooms")
     Comment.objects.filter(pk=held.pk).update(status=Comment.Status.PENDING)
     return {"levy": levy, "reply": reply}
@@ -47,7 +64,12 @@ def test_words_phrases_and_prefixes_find_published_posts_only(library):
 
 
 def test_snippets_highlight_the_match_and_escape_the_rest(library, author):
-    make_post(author=author, title="Markup", slug="markup", body="Beware of <script>alert(1)</script> in the county hall")
+    make_post(
+        author=author,
+        title="Markup",
+        slug="markup",
+        body="Beware of <script>alert(1)</script> in the county hall",
+    )
     hit = search("posts", "hall").hits[0]
     assert "<mark>hall</mark>" in hit.snippet_html
     assert "<script>" not in hit.snippet_html
@@ -66,13 +88,18 @@ def test_the_search_page_ranks_paginates_and_says_when_nothing_matched(client, a
         make_post(author=author, title=f"Harbour note {n}", slug=f"harbour-{n}", body="harbour " * (n + 1))
     first = client.get("/search/", {"q": "harbour"}).content.decode()
     assert "12 posts found" in first and "Page 1 of 2" in first
-    assert first.index("Harbour note 11") < first.index("Harbour note 0") if "Harbour note 0" in first else True
+    assert (
+        first.index("Harbour note 11") < first.index("Harbour note 0") if "Harbour note 0" in first else True
+    )
     second = client.get("/search/", {"q": "harbour", "page": "2"}).content.decode()
     assert second.count('class="search-hit"') == 2
     nothing = client.get("/search/", {"q": "zeppelin"}).content.decode()
     assert "No results for “zeppelin”" in nothing
     result = client.get(f"/search/result/{Post.objects.get(slug='harbour-3').pk}/")
-    assert result.status_code == 302 and result["Location"] == Post.objects.get(slug="harbour-3").get_absolute_url()
+    assert (
+        result.status_code == 302
+        and result["Location"] == Post.objects.get(slug="harbour-3").get_absolute_url()
+    )
 
 
 @pytest.mark.parametrize(
