@@ -47,13 +47,15 @@ def mark(snippet: str) -> str:
     return html.escape(snippet).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
+# The full-text table drives every join (CROSS JOIN keeps SQLite from starting at the posts and
+# testing each against the index); snippets are made for the page's rows only.
 _SQLITE_POSTS = """
-    FROM search_post_fts f JOIN publishing_post p ON p.id = f.rowid
+    FROM search_post_fts f CROSS JOIN publishing_post p ON p.id = f.rowid
     WHERE search_post_fts MATCH %s AND p.status = 'published' AND p.published_at <= %s
 """
 _SQLITE_COMMENTS = """
-    FROM search_comment_fts f JOIN discussion_comment c ON c.id = f.rowid
-    JOIN publishing_post p ON p.id = c.post_id
+    FROM search_comment_fts f CROSS JOIN discussion_comment c ON c.id = f.rowid
+    CROSS JOIN publishing_post p ON p.id = c.post_id
     WHERE search_comment_fts MATCH %s AND c.status = 'approved' AND c.kind = 'comment' AND c.number != ''
       AND p.status = 'published' AND p.published_at <= %s
 """
@@ -61,34 +63,41 @@ _SQLITE_COMMENTS = """
 
 def _sqlite(kind: str, match: str, limit: int, offset: int) -> Results:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    comments = kind == "comments"
+    table, column, words = ("search_comment_fts", 1, 24) if comments else ("search_post_fts", 1, 30)
     with connection.cursor() as cursor:
-        if kind == "comments":
-            cursor.execute(f"SELECT count(*) {_SQLITE_COMMENTS}", [match, now])
-            total = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) {_SQLITE_COMMENTS if comments else _SQLITE_POSTS}", [match, now])
+        total = cursor.fetchone()[0]
+        if comments:
             cursor.execute(
-                f"""SELECT c.id, p.title, snippet(search_comment_fts, 1, %s, %s, '…', 24), c.published_at,
-                           p.id, c.author_name, c.number
-                    {_SQLITE_COMMENTS} ORDER BY bm25(search_comment_fts, 2.0, 1.0) LIMIT %s OFFSET %s""",
-                [_OPEN, _CLOSE, match, now, limit, offset],
+                f"""SELECT c.id, p.title, c.published_at, p.id, c.author_name, c.number
+                    {_SQLITE_COMMENTS} ORDER BY f.rank LIMIT %s OFFSET %s""",
+                [match, now, limit, offset],
             )
         else:
-            cursor.execute(f"SELECT count(*) {_SQLITE_POSTS}", [match, now])
-            total = cursor.fetchone()[0]
             cursor.execute(
-                f"""SELECT p.id, p.title, snippet(search_post_fts, 1, %s, %s, '…', 30), p.published_at, p.id
-                    {_SQLITE_POSTS} ORDER BY bm25(search_post_fts, 5.0, 1.0) LIMIT %s OFFSET %s""",
-                [_OPEN, _CLOSE, match, now, limit, offset],
+                f"""SELECT p.id, p.title, p.published_at, p.id {_SQLITE_POSTS}
+                    ORDER BY f.rank LIMIT %s OFFSET %s""",
+                [match, now, limit, offset],
             )
         rows = cursor.fetchall()
-    converter = connection.ops.convert_datetimefield_value
+        snippets = {}
+        if rows:
+            ids = [row[0] for row in rows]
+            cursor.execute(
+                f"""SELECT rowid, snippet({table}, {column}, %s, %s, '…', {words}) FROM {table}
+                    WHERE {table} MATCH %s AND rowid IN ({", ".join(["%s"] * len(ids))})""",
+                [_OPEN, _CLOSE, match, *ids],
+            )
+            snippets = dict(cursor.fetchall())
     hits = [
-        Hit(row[0], row[1], mark(row[2]), _sqlite_datetime(row[3], converter), row[4], *row[5:])
+        Hit(row[0], row[1], mark(snippets.get(row[0], "")), _sqlite_datetime(row[2]), row[3], *row[4:])
         for row in rows
     ]
     return Results(hits, total)
 
 
-def _sqlite_datetime(value, converter):
+def _sqlite_datetime(value):
     if value is None or isinstance(value, datetime):
         return value
     from django.utils.dateparse import parse_datetime

@@ -13,7 +13,9 @@ SQLITE = [
     # Posts: title and plain-text body.
     """CREATE VIRTUAL TABLE search_post_fts USING fts5(
         title, search_text, content='publishing_post', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2')""",
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')""",
+    # Titles weigh five times the body in the ranking.
+    "INSERT INTO search_post_fts(search_post_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)')",
     """CREATE TRIGGER search_post_ai AFTER INSERT ON publishing_post BEGIN
         INSERT INTO search_post_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text);
     END""",
@@ -30,7 +32,8 @@ SQLITE = [
     # Comments: the commenter's name and the text.
     """CREATE VIRTUAL TABLE search_comment_fts USING fts5(
         author_name, body, content='discussion_comment', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2')""",
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')""",
+    "INSERT INTO search_comment_fts(search_comment_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)')",
     """CREATE TRIGGER search_comment_ai AFTER INSERT ON discussion_comment BEGIN
         INSERT INTO search_comment_fts(rowid, author_name, body) VALUES (new.id, new.author_name, new.body);
     END""",
