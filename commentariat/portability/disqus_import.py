@@ -15,11 +15,11 @@ from django.utils import timezone
 from lxml import etree
 
 from commentariat.discussion.models import Comment
-from commentariat.publishing.models import Post
+from commentariat.publishing.models import OldAddress, Post
+from commentariat.publishing.redirects import legacy_address_for_query
 
 from .comment_import import IncomingComment, clean_ip, store_comments
-from .models import ImportedItem, LegacyAddress
-from .redirects import legacy_address_for_query
+from .models import ImportedItem
 from .report import ImportReport
 from .wxr_import import after_import
 
@@ -91,7 +91,7 @@ def find_post(link: str, identifier: str = "") -> Post | None:
         query_address = legacy_address_for_query(path, parts.query) if parts.query else None
         if query_address:
             candidates.insert(0, query_address)
-        legacy = LegacyAddress.objects.filter(address__in=candidates).select_related("post").first()
+        legacy = OldAddress.objects.filter(address__in=candidates).select_related("post").first()
         if legacy:
             return legacy.post
         try:

@@ -35,17 +35,3 @@ class ImportedItem(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.kind} {self.legacy_id} → {self.object_id}"
-
-
-class LegacyAddress(models.Model):
-    """An address of the old site (path, or path and query like "/?p=123") that now
-    answers with a permanent redirect to the post or page it showed."""
-
-    address = models.CharField(max_length=500, unique=True)
-    post = models.ForeignKey("publishing.Post", on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        verbose_name_plural = "legacy addresses"
-
-    def __str__(self):
-        return f"{self.address} → post {self.post_id}"

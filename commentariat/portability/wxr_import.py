@@ -21,11 +21,11 @@ from django.utils.text import slugify
 
 from commentariat.core.page_cache import bump
 from commentariat.discussion.models import Comment
-from commentariat.publishing.models import RESERVED_PAGE_SLUGS, Category, Post, Tag
+from commentariat.publishing.models import RESERVED_PAGE_SLUGS, Category, OldAddress, Post, Tag
+from commentariat.publishing.redirects import legacy_address_for_query
 
 from .comment_import import IncomingComment, clean_ip, clean_url, store_comments
-from .models import ImportedItem, LegacyAddress
-from .redirects import legacy_address_for_query
+from .models import ImportedItem
 from .report import ImportReport
 from .wxr_reader import WxrAuthor, WxrItem, WxrSite, WxrTerm, read_wxr
 
@@ -291,8 +291,8 @@ class _WxrImport:
             addresses.add(query_address or path)
         addresses.discard("/")
         addresses.discard(post.get_absolute_url())
-        LegacyAddress.objects.bulk_create(
-            [LegacyAddress(address=a[:500], post=post) for a in sorted(addresses)], ignore_conflicts=True
+        OldAddress.objects.bulk_create(
+            [OldAddress(address=a[:500], post=post) for a in sorted(addresses)], ignore_conflicts=True
         )
 
     def _comments(self, item: WxrItem) -> list[IncomingComment]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Post, Tag
+from .models import Category, OldAddress, Post, Tag
 
 
 @admin.register(Post)
@@ -33,3 +33,12 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(OldAddress)
+class OldAddressAdmin(admin.ModelAdmin):
+    """Old addresses that redirect to a post; an operator may add or correct one here."""
+
+    list_display = ["address", "post"]
+    search_fields = ["address", "post__title"]
+    raw_id_fields = ["post"]

@@ -109,12 +109,27 @@ class Post(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
+        previous_url = self._public_url_in_database()
         self.body_html = self.render_body()
         self.search_text = html_to_text(self.body_html)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html", "search_text"}
         super().save(*args, **kwargs)
+        if previous_url and previous_url != self.get_absolute_url():
+            # Links to the old address keep working: a changed slug or date leaves a 301 behind.
+            OldAddress.objects.update_or_create(address=previous_url, defaults={"post": self})
+            OldAddress.objects.filter(address=self.get_absolute_url()).delete()
+
+    def _public_url_in_database(self) -> str | None:
+        if self.pk is None:
+            return None
+        stored = (
+            Post.objects.filter(pk=self.pk)
+            .only("kind", "slug", "status", "published_at", "created_at")
+            .first()
+        )
+        return stored.get_absolute_url() if stored is not None and stored.is_published() else None
 
     def render_body(self) -> str:
         if self.body_format == self.BodyFormat.WORDPRESS:
@@ -151,3 +166,17 @@ class Post(TimeStampedModel):
         if self.excerpt:
             return self.excerpt
         return Truncator(html_to_text(self.body_html)).words(EXCERPT_WORDS)
+
+
+class OldAddress(models.Model):
+    """An address a post or page had before (its slug or date changed, or an imported site's
+    permalink, "/?p=123" included) that now answers with a permanent redirect to it."""
+
+    address = models.CharField(max_length=500, unique=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_addresses")
+
+    class Meta:
+        verbose_name_plural = "old addresses"
+
+    def __str__(self):
+        return f"{self.address} → post {self.post_id}"

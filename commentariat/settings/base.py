@@ -102,9 +102,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Old addresses of an imported site (/?p=123, /2019/05/23/slug/) answer with a 301;
+    # Old addresses of posts (a changed slug; an imported site's /?p=123) answer with a 301;
     # before the page cache, so that the home page is never stored as "/?p=123".
-    "commentariat.portability.redirects.LegacyAddressMiddleware",
+    "commentariat.publishing.redirects.OldAddressMiddleware",
     # Inside CSRF and sessions: a hit still gets a fresh CSRF token and its cookie.
     "commentariat.core.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

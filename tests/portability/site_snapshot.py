@@ -1,8 +1,8 @@
 """Everything a site holds that an export must carry, in a form two sites can be compared by."""
 
 from commentariat.discussion.models import Comment
-from commentariat.portability.models import ImportedItem, LegacyAddress
-from commentariat.publishing.models import Category, Post, Tag
+from commentariat.portability.models import ImportedItem
+from commentariat.publishing.models import Category, OldAddress, Post, Tag
 
 
 def _seconds(moment):
@@ -44,7 +44,7 @@ def site_snapshot() -> dict:
 def empty_the_site(django_user_model) -> None:
     Comment.objects.update(parent=None)
     Comment.objects.all().delete()
-    LegacyAddress.objects.all().delete()
+    OldAddress.objects.all().delete()
     Post.objects.all().delete()
     ImportedItem.objects.all().delete()
     Category.objects.all().delete()

@@ -119,3 +119,20 @@ def test_post_pages_carry_opengraph_and_twitter_card_meta(client, site):
     assert '<meta property="og:title" content="Public post">' in page
     assert f'<meta property="og:url" content="http://testserver{site["public"].get_absolute_url()}">' in page
     assert '<meta name="twitter:card" content="summary">' in page
+
+
+def test_a_changed_slug_leaves_a_301_from_the_old_address(client, site):
+    post = site["public"]
+    old_url = post.get_absolute_url()
+    post.slug = "public-post-renamed"
+    post.save()
+    response = client.get(old_url)
+    assert (
+        response.status_code == 301
+        and response["Location"] == "/" + old_url.strip("/").rsplit("/", 1)[0] + "/public-post-renamed/"
+    )
+    assert client.get(response["Location"]).status_code == 200
+    # Renamed back: the address is the post's own again, not a redirect to itself.
+    post.slug = "public-post"
+    post.save()
+    assert client.get(old_url).status_code == 200

@@ -30,15 +30,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('source', 'kind', 'legacy_id'), name='imported_item_unique')],
             },
         ),
-        migrations.CreateModel(
-            name='LegacyAddress',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(max_length=500, unique=True)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='publishing.post')),
-            ],
-            options={
-                'verbose_name_plural': 'legacy addresses',
-            },
-        ),
     ]

@@ -1,12 +1,11 @@
-"""Old addresses of an imported site answer with a permanent redirect to the new ones."""
+"""Old addresses of posts (a changed slug, an imported site's permalinks) answer with a
+permanent redirect to where the post is now."""
 
 from urllib.parse import parse_qsl
 
 from django.http import HttpResponsePermanentRedirect
 
-from commentariat.publishing.models import Post
-
-from .models import LegacyAddress
+from .models import OldAddress, Post
 
 # WordPress's addresses that work on any permalink setting: /?p=123, /?page_id=7.
 LEGACY_QUERY_KEYS = ("p", "page_id")
@@ -26,14 +25,14 @@ def find_redirect(address: str) -> str | None:
     if "?" not in address:
         candidates.append(address[:-1] if address.endswith("/") else f"{address}/")
     found = (
-        LegacyAddress.objects.filter(address__in=candidates, post__in=Post.objects.published())
+        OldAddress.objects.filter(address__in=candidates, post__in=Post.objects.published())
         .select_related("post")
         .first()
     )
     return found.post.get_absolute_url() if found else None
 
 
-class LegacyAddressMiddleware:
+class OldAddressMiddleware:
     """/?p=123 is looked up before the view (the home page would answer it); any other old
     address when nothing else answered it (a 404)."""
 
