@@ -10,7 +10,7 @@ from commentariat.core.models import TimeStampedModel
 EXCERPT_WORDS = 45
 # Pages live at /slug/: these first segments belong to the site itself.
 RESERVED_PAGE_SLUGS = frozenset(
-    {"admin", "api", "comments", "embed", "feed", "feeds", "healthz", "media", "moderation", "search",
+    {"admin", "api", "comments", "editor", "embed", "feed", "feeds", "healthz", "media", "moderation", "search",
      "sitemap", "static", "tag", "category", "author", "print", "pdf", "email"}
 )  # fmt: skip
 

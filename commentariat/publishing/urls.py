@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editor, views
 from .feeds import AuthorFeed, CategoryFeed, LatestPostsFeed, TagFeed, atom
 
 app_name = "publishing"
@@ -19,4 +19,9 @@ urlpatterns = [
     path("author/<str:username>/", views.author_posts, name="author"),
     path("author/<str:username>/feed/", AuthorFeed(), name="author-feed"),
     path("author/<str:username>/feed/atom/", atom(AuthorFeed)(), name="author-feed-atom"),
+    path("editor/", editor.post_index, name="editor"),
+    path("editor/new/", editor.post_edit, name="editor-new"),
+    path("editor/<int:pk>/", editor.post_edit, name="editor-edit"),
+    path("editor/preview/", editor.preview, name="editor-preview"),
+    path("media/images/<str:name>", editor.media_image, name="media-image"),
 ]

@@ -79,7 +79,9 @@ def test_the_pdf_is_cached_until_the_post_or_its_comments_change(client, post, m
 
     renders = []
     real_render = pdf_module.render_pdf
-    monkeypatch.setattr(pdf_module, "render_pdf", lambda html: renders.append(html) or real_render(html))
+    monkeypatch.setattr(
+        pdf_module, "render_pdf", lambda html, **kwargs: renders.append(html) or real_render(html, **kwargs)
+    )
     url = f"{post.get_absolute_url()}pdf/?comments=1"
     client.get(url)
     client.get(url)
@@ -96,3 +98,28 @@ def test_drafts_and_scheduled_posts_have_no_print_view_pdf_or_email_form(client,
     ):
         for suffix in ("print/", "pdf/", "email/"):
             assert client.get(f"{hidden.get_absolute_url()}{suffix}").status_code == 404
+
+
+def test_uploaded_images_are_in_the_pdf_and_other_sites_images_are_not_fetched(client, author, monkeypatch):
+    from PIL import Image
+
+    from commentariat.exports import pdf as pdf_module
+    from commentariat.publishing.images import image_dir
+
+    Image.new("RGB", (40, 20), (0, 90, 200)).save(image_dir() / "chart-test.png")
+    asked = []
+    fetcher_class = type(pdf_module._weasyprint().fetcher)
+    real_fetch = fetcher_class.fetch
+    monkeypatch.setattr(
+        fetcher_class,
+        "fetch",
+        lambda self, url, headers=None: asked.append(url) or real_fetch(self, url, headers),
+    )
+    post = make_post(
+        author=author, slug="with-images",
+        body="![chart](/media/images/chart-test.png)\n\n![tracker](https://tracker.example.com/pixel.png)",
+    )  # fmt: skip
+    pdf = PdfReader(io.BytesIO(client.get(f"{post.get_absolute_url()}pdf/").content))
+    images = [image for page in pdf.pages for image in page.images]
+    assert len(images) == 1 and images[0].image.size == (40, 20)
+    assert "https://tracker.example.com/pixel.png" in asked  # asked for, refused without a request
