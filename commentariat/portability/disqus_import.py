@@ -17,6 +17,7 @@ from lxml import etree
 from commentariat.discussion.models import Comment
 from commentariat.publishing.models import OldAddress, Post
 from commentariat.publishing.redirects import legacy_address_for_query
+from commentariat.search.indexing import bulk_indexing
 
 from .comment_import import IncomingComment, clean_ip, store_comments
 from .models import ImportedItem
@@ -64,7 +65,7 @@ def import_disqus(source) -> ImportReport:
             comments[thread_id].append(_comment(element))
             _forget(element)
     source_key = f"disqus {forum or 'unknown'}"[:300]
-    with transaction.atomic():
+    with transaction.atomic(), bulk_indexing():
         new_source = not ImportedItem.objects.filter(source=source_key).exists()
         for thread_id, incoming in comments.items():
             link, title, identifier = threads.get(thread_id, ("", "", ""))

@@ -23,6 +23,7 @@ from commentariat.core.page_cache import bump
 from commentariat.discussion.models import Comment
 from commentariat.publishing.models import RESERVED_PAGE_SLUGS, Category, OldAddress, Post, Tag
 from commentariat.publishing.redirects import legacy_address_for_query
+from commentariat.search.indexing import bulk_indexing
 
 from .comment_import import IncomingComment, clean_ip, clean_url, store_comments
 from .models import ImportedItem
@@ -61,7 +62,7 @@ def import_wxr(source, *, on_item=None) -> ImportReport:
     is imported. on_item(report) is called after each item, for progress.
     """
     report = ImportReport()
-    with transaction.atomic():
+    with transaction.atomic(), bulk_indexing():
         run = _WxrImport(report)
         for record in read_wxr(source):
             run.handle(record)

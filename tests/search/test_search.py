@@ -129,3 +129,27 @@ def test_the_index_follows_saves_and_deletes(library):
     assert titles("posts", "county") == []
     levy.delete()
     assert titles("posts", "aqueducts") == []
+
+
+def test_imports_are_indexed_in_bulk_and_leave_the_index_live(tmp_path, author):
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    lantern = Path(__file__).resolve().parent.parent / "portability" / "files" / "lantern-review.xml"
+    call_command("import_wxr", str(lantern), stdout=open("/dev/null", "w"))
+    assert titles("posts", "rents") == ["Why rents rise & fall"]
+    assert [h.author_name for h in search("comments", "asking rents").hits] == ["Ben Wright"]
+    # The per-row index is back: what is written after the import is found too.
+    post = make_post(author=author, title="After the import", slug="after", body="aftermath")
+    make_comment(post, name="Late Reader", body="quintessential remark")
+    assert titles("posts", "aftermath") == ["After the import"]
+    assert [h.author_name for h in search("comments", "quintessential").hits] == ["Late Reader"]
+    # A failed import changes nothing, the index's triggers included.
+    broken = tmp_path / "broken.xml"
+    broken.write_text(lantern.read_text().replace("</channel>", ""))
+    with pytest.raises(CommandError):
+        call_command("import_wxr", str(broken), stdout=open("/dev/null", "w"))
+    make_comment(post, name="Later Still", body="zygomorphic")
+    assert [h.author_name for h in search("comments", "zygomorphic").hits] == ["Later Still"]
