@@ -11,6 +11,8 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
+from .embeds import embed_cards
+
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 
 _POST_TAGS = {
@@ -82,14 +84,17 @@ _comment_markdown = MarkdownIt("zero", {"html": False, "linkify": True, "breaks"
 
 
 def render_post_html(markdown_text: str) -> str:
-    """An editor's Markdown (HTML allowed) as sanitized HTML."""
+    """An editor's Markdown (HTML allowed) as sanitized HTML; lone video and social links
+    become cards (core/embeds.py)."""
     html = _post_markdown.render(markdown_text)
-    return nh3.clean(
-        html,
-        tags=_POST_TAGS,
-        attributes=_POST_ATTRIBUTES,
-        url_schemes=_SAFE_SCHEMES,
-        link_rel="noopener",
+    return embed_cards(
+        nh3.clean(
+            html,
+            tags=_POST_TAGS,
+            attributes=_POST_ATTRIBUTES,
+            url_schemes=_SAFE_SCHEMES,
+            link_rel="noopener",
+        )
     )
 
 
@@ -225,10 +230,20 @@ def render_wordpress_html(text: str, *, comment: bool = False) -> str:
             url_schemes=_SAFE_SCHEMES,
             link_rel="nofollow ugc noopener",
         )
-    return nh3.clean(
-        html,
-        tags=_WORDPRESS_POST_TAGS,
-        attributes=_POST_ATTRIBUTES,
-        url_schemes=_SAFE_SCHEMES,
-        link_rel="noopener",
+    return embed_cards(
+        nh3.clean(
+            _linkify_lone_urls(html),
+            tags=_WORDPRESS_POST_TAGS,
+            attributes=_POST_ATTRIBUTES,
+            url_schemes=_SAFE_SCHEMES,
+            link_rel="noopener",
+        )
     )
+
+
+_LONE_URL = re.compile(r"<p>(https://[^\s<>\"]+)</p>")
+
+
+def _linkify_lone_urls(html: str) -> str:
+    """WordPress turns a URL alone on a line into an embed; here it becomes a link (then a card)."""
+    return _LONE_URL.sub(lambda m: f'<p><a href="{m.group(1)}">{m.group(1)}</a></p>', html)

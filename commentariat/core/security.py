@@ -9,6 +9,8 @@ from django.conf import settings
 DEFAULT_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    # Video cards become players only when a reader clicks them (core/embeds.py).
+    "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
     "frame-ancestors 'none'"
 )
 

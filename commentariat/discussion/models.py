@@ -64,6 +64,8 @@ class Comment(TimeStampedModel):
     spam_score = models.FloatField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    # Posts that quote this comment ("Quote in a new post"); shown under it once published.
+    quoted_in = models.ManyToManyField("publishing.Post", blank=True, related_name="quoted_comments")
 
     # Thread position, given once when the comment first becomes public and never changed:
     # number "2.1.3", sequence 3 among its siblings, depth 2 (0 is top level),

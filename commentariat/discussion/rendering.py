@@ -37,13 +37,40 @@ def render_thread(
     accepts_replies: bool,
     reply_to_id: int | None = None,
     reply_form: str = "",
+    quoted_in: dict | None = None,
+    can_quote: bool = False,
 ) -> SafeString:
-    """The <li> items of a page of the thread; reply_form goes under the comment it answers."""
+    """The <li> items of a page of the thread; reply_form goes under the comment it answers.
+
+    quoted_in: comment id → published posts quoting it; can_quote: the viewer may start a
+    post quoting a comment (staff pages are never cached, so this never leaks to readers).
+    """
     page_query = f"cpage={page_number}&amp;" if page_number > 1 else ""
     parts: list[str] = []
+    extras = _Extras(quoted_in or {}, can_quote)
     for node in nodes:
-        _render_node(node, parts, page_query, accepts_replies, reply_to_id, reply_form)
+        _render_node(node, parts, page_query, accepts_replies, reply_to_id, reply_form, extras)
     return mark_safe("".join(parts))
+
+
+class _Extras:
+    __slots__ = ("quoted_in", "can_quote")
+
+    def __init__(self, quoted_in: dict, can_quote: bool):
+        self.quoted_in, self.can_quote = quoted_in, can_quote
+
+    def html(self, comment) -> str:
+        parts = []
+        for post in self.quoted_in.get(comment.pk, ()):
+            parts.append(
+                f'<p class="comment-quoted-in">Quoted in <a href="{_escape(post.get_absolute_url())}">'
+                f"{_escape(post.title)}</a></p>"
+            )
+        if self.can_quote and comment.is_public:
+            parts.append(
+                f'<p class="comment-staff"><a href="/comments/{comment.pk}/quote/">Quote in a new post</a></p>'
+            )
+        return "".join(parts)
 
 
 def display_datetime(moment) -> str:
@@ -61,6 +88,7 @@ def _render_node(
     accepts_replies: bool,
     reply_to_id: int | None,
     reply_form: str,
+    extras: "_Extras",
 ) -> None:
     comment = node.comment
     anchor = f"comment-{comment.pk}"
@@ -75,18 +103,22 @@ def _render_node(
     else:
         pending = " comment-pending" if node.is_pending else ""
         parts.append(f'<li id="{anchor}" class="comment depth-{comment.depth}{pending}">')
-        parts.append(_render_article(node, anchor, page_query, accepts_replies and not node.is_pending))
+        parts.append(
+            _render_article(node, anchor, page_query, accepts_replies and not node.is_pending, extras)
+        )
     if reply_to_id == comment.pk:
         parts.append(reply_form)
     if node.children:
         parts.append('<ol class="children">')
         for child in node.children:
-            _render_node(child, parts, page_query, accepts_replies, reply_to_id, reply_form)
+            _render_node(child, parts, page_query, accepts_replies, reply_to_id, reply_form, extras)
         parts.append("</ol>")
     parts.append("</li>")
 
 
-def _render_article(node: ThreadNode, anchor: str, page_query: str, show_reply: bool) -> str:
+def _render_article(
+    node: ThreadNode, anchor: str, page_query: str, show_reply: bool, extras: "_Extras"
+) -> str:
     comment = node.comment
     name = _escape(comment.author_name)
     if comment.number:
@@ -115,5 +147,5 @@ def _render_article(node: ThreadNode, anchor: str, page_query: str, show_reply: 
         f'<a class="comment-date" href="#{anchor}"><time datetime="{comment.created_at.isoformat()}">'
         f"{display_datetime(comment.created_at)}</time></a></header>"
         f"{_AWAITING if node.is_pending else ''}"
-        f'<div class="comment-body">{comment.body_html}</div>{reply}</article>'
+        f'<div class="comment-body">{comment.body_html}</div>{extras.html(comment)}{reply}</article>'
     )

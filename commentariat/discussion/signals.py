@@ -4,6 +4,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from commentariat.core.page_cache import bump
+from commentariat.publishing.models import Post
 
 from .models import Comment
 
@@ -12,3 +13,10 @@ from .models import Comment
 def comment_changed(sender, instance, **kwargs):
     bump(f"post:{instance.post_id}")
     bump("lists")
+
+
+@receiver(post_save, sender=Post, dispatch_uid="discussion.quoting-post-changed")
+def quoting_post_changed(sender, instance, **kwargs):
+    """A post that quotes comments shows as "quoted in …" under them once published."""
+    for post_id in set(Comment.objects.filter(quoted_in=instance).values_list("post_id", flat=True)):
+        bump(f"post:{post_id}")

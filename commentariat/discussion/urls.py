@@ -15,6 +15,7 @@ urlpatterns = [
         name="post-comments-feed-atom",
     ),
     path("comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),
+    path("comments/<int:pk>/quote/", views.comment_quote, name="comment-quote"),
     path("comments/feed/", LatestCommentsFeed(), name="comments-feed"),
     path("comments/feed/atom/", AtomLatestCommentsFeed(), name="comments-feed-atom"),
 ]

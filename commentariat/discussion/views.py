@@ -1,6 +1,8 @@
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from commentariat.core.net import client_ip
@@ -13,7 +15,7 @@ from .exceptions import CommentRefused
 from .forms import CommentForm
 from .models import Comment
 from .screening import comments_closed_message, get_screener
-from .services import submit_comment
+from .services import quote_in_new_post, submit_comment
 from .structured_data import post_structured_data
 from .threads import PageOutOfRange, thread_page
 
@@ -82,6 +84,30 @@ def comment_permalink(request, pk):
     return redirect(comment.get_absolute_url())
 
 
+@login_required
+@permission_required("publishing.add_post", raise_exception=True)
+def comment_quote(request, pk):
+    """GET: what the new post will quote; POST: start the draft and open it in the editor."""
+    comment = get_object_or_404(Comment.objects.public().select_related("post"), pk=pk)
+    if request.method == "POST":
+        post = quote_in_new_post(comment=comment, user=request.user)
+        return redirect("publishing:editor-edit", pk=post.pk)
+    return render(request, "discussion/quote_confirm.html", {"comment": comment})
+
+
+def quoted_in(comment_ids) -> dict[int, list[Post]]:
+    """Published posts quoting each of these comments."""
+    found: dict[int, list[Post]] = {}
+    links = Comment.quoted_in.through.objects.filter(
+        comment_id__in=list(comment_ids),
+        post__status=Post.Status.PUBLISHED,
+        post__published_at__lte=timezone.now(),
+    ).select_related("post")
+    for link in links:
+        found.setdefault(link.comment_id, []).append(link.post)
+    return found
+
+
 def render_post_page(request, post: Post, *, comment_form: CommentForm | None = None, status=200):
     """The reader's page: the post, one page of its thread, and the comment form."""
     try:
@@ -98,6 +124,8 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
     closed_message = comments_closed_message(post, screener)
     context = {
         "post": post,
+        "quoted_in": quoted_in(comment.pk for comment in thread.public_comments()),
+        "can_quote": request.user.has_perm("publishing.add_post"),
         "comments_open": closed_message is None,
         "closed_message": closed_message,
         "reader_notice": screener.reader_notice(post) if closed_message is None else "",

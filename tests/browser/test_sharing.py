@@ -56,3 +56,25 @@ def test_reader_emails_a_post_to_a_friend(live_server, page: Page, discussed, ma
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("status")).to_contain_text("Sent.")
     assert [m.to for m in mailoutbox] == [["friend@example.net"]]
+
+
+def test_a_video_card_loads_nothing_from_the_video_site_until_clicked(live_server, page: Page, author):
+    from tests.factories import make_post
+
+    post = make_post(
+        author=author, body="Watch:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nThen comment."
+    )
+    third_party = []
+    page.route("**/*", lambda route: (third_party.append(route.request.url), route.abort())
+               if not route.request.url.startswith(live_server.url) else route.continue_())  # fmt: skip
+    page.goto(live_server.url + post.get_absolute_url())
+    card = page.locator("figure.embed-youtube")
+    expect(card).to_contain_text("Nothing loads from YouTube until you click.")
+    expect(page.locator("iframe")).to_have_count(0)
+    assert third_party == []
+    card.get_by_role("link").click()
+    expect(page.locator("iframe.embed-player")).to_have_attribute(
+        "src", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+    )
+    page.wait_for_timeout(300)
+    assert third_party and all("youtube-nocookie.com" in url for url in third_party)

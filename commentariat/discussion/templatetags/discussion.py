@@ -18,4 +18,6 @@ def comment_thread(context):
         accepts_replies=context.get("comments_open", False),
         reply_to_id=reply_to.pk if reply_to else None,
         reply_form=reply_form,
+        quoted_in=context.get("quoted_in") or {},
+        can_quote=context.get("can_quote", False),
     )
