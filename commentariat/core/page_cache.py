@@ -96,12 +96,28 @@ class PageCacheMiddleware:
         body = _CSRF_FIELD.sub(rf"\g<1>{_CSRF_MARKER}\g<2>", body)
         page = (tuple(_MARKERS.split(body.encode())), f'"{_digest(body)[:32]}"')
         page_key = _page_key(address, scope)
-        cache.set_many(
-            {_where_key(address): scope, page_key: page}, timeout=settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
-        )
+        cache.set_many({_where_key(address): scope, page_key: page}, timeout=_timeout())
         # The WSGI layer (page_cache_wsgi) keeps this response's final headers for its own hits.
         request.META[STORED_KEY] = page_key
         return _serve(request, page, hit=False)
+
+
+_expiry_hooks: list = []
+
+
+def expire_pages_by(hook) -> None:
+    """Register hook() → seconds until time alone changes what pages show (a scheduled post's
+    time comes), or None; cached pages live no longer than that."""
+    _expiry_hooks.append(hook)
+
+
+def _timeout() -> int:
+    timeout = settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
+    for hook in _expiry_hooks:
+        seconds = hook()
+        if seconds is not None:
+            timeout = max(1, min(timeout, int(seconds) + 1))
+    return timeout
 
 
 def lookup(address: str):

@@ -7,4 +7,10 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
+        from commentariat.core.page_cache import expire_pages_by
+
         from . import signals  # noqa: F401
+        from .selectors import seconds_until_next_publication
+
+        # A scheduled post appears by itself: no cached page outlives the wait for it.
+        expire_pages_by(seconds_until_next_publication)

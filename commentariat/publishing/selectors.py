@@ -21,3 +21,15 @@ def get_published_page_or_404(*, slug: str) -> Post:
     return get_object_or_404(
         Post.objects.published().filter(kind=Post.Kind.PAGE).select_related("author"), slug=slug
     )
+
+
+def seconds_until_next_publication() -> float | None:
+    """How long until the next scheduled post's time comes, or None when none is waiting."""
+    now = timezone.now()
+    upcoming = (
+        Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return (upcoming - now).total_seconds() if upcoming else None
