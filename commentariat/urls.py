@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from commentariat.api.site import api
 from commentariat.core.health import healthz
 from commentariat.core.views import favicon, robots_txt
 from commentariat.discussion.urls import page_urlpatterns
@@ -14,6 +15,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),
     path("", include("commentariat.exports.urls")),

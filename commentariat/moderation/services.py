@@ -131,7 +131,12 @@ def sanction_commenter(
         by,
         Kind.SANCTION,
         subject=str(sanction),
-        after=model_to_dict(sanction, fields=["kind", "email", "ip_network", "name", "expires_at"]),
+        after={
+            field: _plain(value)  # an expiry is a datetime: logged as text
+            for field, value in model_to_dict(
+                sanction, fields=["kind", "email", "ip_network", "name", "expires_at"]
+            ).items()
+        },
         reason=reason,
     )
     if remove_everything and email:

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "commentariat.portability",
     "commentariat.exports",
     "commentariat.search",
+    "commentariat.api",
+    "ninja",  # serves the API docs' own static files (no CDN)
     "django_tasks",
     "django_tasks_db",
 ]

@@ -1,0 +1,113 @@
+"""The queue, decisions and bans, for staff with a token."""
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Status
+from ninja.security import HttpBearer
+
+from commentariat.discussion.models import Comment
+from commentariat.moderation.exceptions import ClaimedByOther
+from commentariat.moderation.services import decide_comment, sanction_commenter
+
+from .models import ApiToken
+from .schemas import BanIn, BanOut, DecisionIn, DecisionOut, ErrorOut, QueueItemOut
+
+
+class StaffToken(HttpBearer):
+    def authenticate(self, request, token):
+        found = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+        if found is None or not found.user.is_active or not found.user.is_staff:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+router = Router(tags=["moderation"], auth=StaffToken())
+
+
+def _may_moderate(user) -> bool:
+    return (
+        user.has_perm("moderation.change_moderationpolicy")
+        or user.groups.filter(name__in=["moderator", "admin"]).exists()
+        or user.is_superuser
+    )
+
+
+def _forbidden():
+    return Status(403, {"error": {"code": "forbidden", "message": "Moderators only.", "fields": {}}})
+
+
+@router.get(
+    "/queue",
+    response={200: list[QueueItemOut], 403: ErrorOut},
+    summary="Comments awaiting review, oldest first",
+)
+def queue(request, limit: int = Query(50, ge=1, le=200)):
+    if not _may_moderate(request.auth):
+        return _forbidden()
+    pending = (
+        Comment.objects.filter(status=Comment.Status.PENDING).select_related("post").order_by("created_at")
+    )
+    return Status(
+        200,
+        [
+            {
+                "id": c.pk,
+                "post_id": c.post_id,
+                "post_title": c.post.title,
+                "status": c.status,
+                "status_reason": c.status_reason,
+                "spam_score": c.spam_score,
+                "author_name": c.author_name,
+                "author_email": c.author_email,
+                "author_url": c.author_url,
+                "ip_address": c.ip_address,
+                "body": c.body,
+                "created_at": c.created_at,
+            }  # fmt: skip
+            for c in pending[:limit]
+        ],
+    )
+
+
+@router.post(
+    "/comments/{comment_id}/decision",
+    response={200: DecisionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Approve, mark as spam, remove or hold a comment",
+)
+def decide(request, comment_id: int, payload: DecisionIn):
+    if not _may_moderate(request.auth):
+        return _forbidden()
+    comment = get_object_or_404(Comment, pk=comment_id)
+    try:
+        action = decide_comment(
+            comment=comment, decision=payload.decision, by=request.auth, reason=payload.reason
+        )
+    except ClaimedByOther as claimed:
+        return Status(409, {"error": {"code": "claimed", "message": str(claimed), "fields": {}}})
+    comment.refresh_from_db()
+    return Status(200, {"id": comment.pk, "status": comment.status, "action_id": action.pk})
+
+
+@router.post(
+    "/bans",
+    response={201: BanOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Ban, suspend or always hold a commenter",
+)
+def ban(request, payload: BanIn):
+    if not _may_moderate(request.auth):
+        return _forbidden()
+    if not (payload.email or payload.ip_network or payload.name):
+        message = "Name an email, an IP address or network, or a name."
+        return Status(422, {"error": {"code": "invalid", "message": message, "fields": {}}})
+    expires_at = timezone.now() + timedelta(days=payload.days) if payload.days else None
+    sanction = sanction_commenter(
+        kind=payload.kind, by=request.auth, reason=payload.reason, email=payload.email,
+        ip_network=payload.ip_network, name=payload.name, expires_at=expires_at,
+    )  # fmt: skip
+    return Status(201, {"id": sanction.pk, "kind": sanction.kind, "email": sanction.email,
+                        "ip_network": sanction.ip_network, "name": sanction.name,
+                        "expires_at": sanction.expires_at})  # fmt: skip
