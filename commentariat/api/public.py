@@ -41,7 +41,7 @@ def _post_out(post: Post, request, *, detail: bool = False) -> dict:
 
 
 @router.get("/posts", response=PostPage, summary="Published posts, newest first")
-def list_posts(request, page: int = Query(1, ge=1)):
+def list_posts(request, page: int = Query(1, ge=1, le=100_000)):
     posts = (
         Post.objects.published().articles().select_related("author").prefetch_related("categories", "tags")
     )
@@ -61,7 +61,7 @@ def get_post(request, post_id: int):
     response={200: ThreadOut, 404: ErrorOut},
     summary="A page of the post's thread: nested, numbered, approved comments only",
 )
-def get_thread(request, post_id: int, page: int = Query(1, ge=1)):
+def get_thread(request, post_id: int, page: int = Query(1, ge=1, le=100_000)):
     post = _published(post_id)
     try:
         thread = thread_page(post, page)

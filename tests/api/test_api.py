@@ -149,3 +149,16 @@ def test_a_moderator_reads_the_queue_decides_and_bans(client, post, moderator_to
     )
     empty = post_json(client, "/api/moderation/bans", {"reason": "nobody"}, **moderator_token)
     assert empty.status_code == 422
+
+
+def test_out_of_range_numbers_are_clear_errors_not_crashes(client, post):
+    huge = "9" * 30
+    assert client.get(f"/api/posts/{huge}").status_code in (404, 422)
+    assert client.get(f"/api/posts?page={huge}").status_code == 422
+    assert client.get(f"/api/posts/{post.pk}/comments?page={huge}").status_code == 422
+    response = post_json(
+        client,
+        f"/api/posts/{huge}/comments",
+        {"author_name": "X", "author_email": "x@example.org", "body": "Hi"},
+    )
+    assert response.status_code in (404, 422) and "error" in response.json()
