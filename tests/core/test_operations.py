@@ -173,11 +173,12 @@ def test_site_recovers_by_itself_when_postgresql_comes_back(tmp_path):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 24 MB tmpfs of our own, so that the test can fill it (needs root; skipped otherwise)."""
+    """A 96 MB tmpfs of our own (the collected static files take ~40 MB), so that the test can
+    fill it (needs root; skipped otherwise)."""
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", str(mount_point)], capture_output=True
     )
     if mounted.returncode:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
