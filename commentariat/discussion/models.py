@@ -143,3 +143,19 @@ class Comment(TimeStampedModel):
     def page_query(self) -> str:
         page = self.page_number()
         return f"?cpage={page}" if page > 1 else ""
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before an edit: moderators see every version."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Comment.Status)
+    edited_at = models.DateTimeField(auto_now_add=True)
+    by_author = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["comment", "edited_at"]
+
+    def __str__(self):
+        return f"revision of {self.comment_id} at {self.edited_at:%Y-%m-%d %H:%M}"

@@ -39,6 +39,7 @@ def render_thread(
     reply_form: str = "",
     quoted_in: dict | None = None,
     can_quote: bool = False,
+    editable: dict | None = None,
 ) -> SafeString:
     """The <li> items of a page of the thread; reply_form goes under the comment it answers.
 
@@ -47,17 +48,17 @@ def render_thread(
     """
     page_query = f"cpage={page_number}&amp;" if page_number > 1 else ""
     parts: list[str] = []
-    extras = _Extras(quoted_in or {}, can_quote)
+    extras = _Extras(quoted_in or {}, can_quote, editable or {})
     for node in nodes:
         _render_node(node, parts, page_query, accepts_replies, reply_to_id, reply_form, extras)
     return mark_safe("".join(parts))
 
 
 class _Extras:
-    __slots__ = ("quoted_in", "can_quote")
+    __slots__ = ("quoted_in", "can_quote", "editable")
 
-    def __init__(self, quoted_in: dict, can_quote: bool):
-        self.quoted_in, self.can_quote = quoted_in, can_quote
+    def __init__(self, quoted_in: dict, can_quote: bool, editable: dict):
+        self.quoted_in, self.can_quote, self.editable = quoted_in, can_quote, editable
 
     def html(self, comment) -> str:
         parts = []
@@ -65,6 +66,12 @@ class _Extras:
             parts.append(
                 f'<p class="comment-quoted-in">Quoted in <a href="{_escape(post.get_absolute_url())}">'
                 f"{_escape(post.title)}</a></p>"
+            )
+        if comment.pk in self.editable:
+            minutes = max(1, round(self.editable[comment.pk] / 60))
+            parts.append(
+                f'<p class="comment-own"><a href="/comments/{comment.pk}/edit/">Edit or delete</a> '
+                f"<span>(you can for {minutes} more minute{'s' if minutes != 1 else ''})</span></p>"
             )
         if self.can_quote and comment.is_public:
             parts.append(

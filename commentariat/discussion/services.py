@@ -13,7 +13,7 @@ from commentariat.core.markup import html_to_text
 from commentariat.publishing.models import Post
 
 from .exceptions import CommentsClosed, InvalidParent
-from .models import SORT_KEY_DIGITS, Comment
+from .models import SORT_KEY_DIGITS, Comment, CommentRevision
 from .screening import comments_closed_message, get_screener, screen_comment
 
 
@@ -209,3 +209,33 @@ def _free_slug(base: str) -> str:
     while Post.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def edit_own_comment(*, comment: Comment, body: str) -> Comment:
+    """The author's new text; it goes through moderation again, and the old text is kept.
+
+    Raises ValidationError for text over the limits.
+    """
+    comment.body = body
+    validate_comment_limits(comment)
+    screening = screen_comment(comment, get_screener())
+    with transaction.atomic():
+        stored = Comment.objects.select_for_update().get(pk=comment.pk)
+        CommentRevision.objects.create(comment=stored, body=stored.body, status=stored.status, by_author=True)
+        stored.body = body
+        stored.status_reason = f"Edited by its author. {screening.reason}".strip()
+        stored.spam_score = screening.spam_score
+        stored.save(update_fields=["body", "body_html", "status_reason", "spam_score", "updated_at"])
+        if screening.status == Comment.Status.APPROVED:
+            if not stored.is_public:
+                approve_comment(comment=stored)
+        elif stored.status != screening.status:
+            _hide(stored, screening.status)
+    return stored
+
+
+def delete_own_comment(*, comment: Comment) -> Comment:
+    """The author takes their comment back; with replies it stays as a numbered placeholder."""
+    comment.status_reason = "Deleted by its author."
+    comment.save(update_fields=["status_reason", "updated_at"])
+    return _hide(comment, Comment.Status.REMOVED)

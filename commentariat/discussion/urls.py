@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),
     path("comments/<int:pk>/quote/", views.comment_quote, name="comment-quote"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     path("comments/feed/", LatestCommentsFeed(), name="comments-feed"),
     path("comments/feed/atom/", AtomLatestCommentsFeed(), name="comments-feed-atom"),
 ]

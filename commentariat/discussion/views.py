@@ -10,12 +10,12 @@ from commentariat.core.page_cache import cache_page_as
 from commentariat.publishing.models import Post
 from commentariat.publishing.selectors import get_published_page_or_404, get_published_post_or_404
 
-from . import commenter
+from . import commenter, edit_window
 from .exceptions import CommentRefused
 from .forms import CommentForm
 from .models import Comment
 from .screening import comments_closed_message, get_screener
-from .services import quote_in_new_post, submit_comment
+from .services import delete_own_comment, edit_own_comment, quote_in_new_post, submit_comment
 from .structured_data import post_structured_data
 from .threads import PageOutOfRange, thread_page
 
@@ -69,6 +69,7 @@ def _create_comment(request, post: Post):
         # reassured, and a spammer learns nothing about the filter.
         commenter.add_pending_comment(request, comment.pk)
     response = redirect(comment.get_absolute_url())
+    edit_window.grant(request, response, comment.pk)
     if form.cleaned_data["remember"]:
         commenter.remember_details(response, form.cleaned_data)
     else:
@@ -82,6 +83,40 @@ def comment_permalink(request, pk):
     if not comment.post.is_published():
         raise Http404("No comment here.")
     return redirect(comment.get_absolute_url())
+
+
+def comment_edit(request, pk):
+    """The author edits their comment within the edit window (a signed cookie proves it)."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    if not edit_window.may_edit(request, comment.pk) or comment.status == Comment.Status.REMOVED:
+        return render(
+            request, "discussion/comment_edit.html", {"comment": comment, "expired": True}, status=403
+        )
+    error, status, body = "", 200, comment.body
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        try:
+            edited = edit_own_comment(comment=comment, body=body)
+        except ValidationError as invalid:
+            error, status = " ".join(invalid.messages), 400
+        else:
+            if not edited.is_public:
+                commenter.add_pending_comment(request, edited.pk)
+            return redirect(edited.get_absolute_url())
+    context = {"comment": comment, "body": body, "error": error,
+               "seconds_left": edit_window.editable_ids(request).get(comment.pk, 0)}  # fmt: skip
+    return render(request, "discussion/comment_edit.html", context, status=status)
+
+
+@require_POST
+def comment_delete(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    if not edit_window.may_edit(request, comment.pk):
+        return render(
+            request, "discussion/comment_edit.html", {"comment": comment, "expired": True}, status=403
+        )
+    delete_own_comment(comment=comment)
+    return redirect(f"{comment.post.get_absolute_url()}#comments")
 
 
 @login_required
@@ -126,6 +161,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "post": post,
         "quoted_in": quoted_in(comment.pk for comment in thread.public_comments()),
         "can_quote": request.user.has_perm("publishing.add_post"),
+        "editable": edit_window.editable_ids(request),
         "comments_open": closed_message is None,
         "closed_message": closed_message,
         "reader_notice": screener.reader_notice(post) if closed_message is None else "",

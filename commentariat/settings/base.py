@@ -251,12 +251,14 @@ COMMENTARIAT = {
     "COMMENT_FORM_MIN_SECONDS": int(os.environ.get("COMMENTARIAT_COMMENT_FORM_MIN_SECONDS", "2")),
     "COMMENT_FORM_MAX_AGE_SECONDS": 2 * 86400,
     "REMEMBER_COOKIE_DAYS": 365,
+    # A commenter may edit or delete their own comment this long after posting it.
+    "EDIT_WINDOW_SECONDS": 600,
     "RETRY_AFTER_SECONDS": 5,
     # Full-page cache for anonymous readers (core/page_cache.py); saving what a page shows
     # invalidates it at once, the timeout bounds what only time changes (scheduled posts).
     "PAGE_CACHE": _env_bool("COMMENTARIAT_PAGE_CACHE", default=True),
     "PAGE_CACHE_SECONDS": int(os.environ.get("COMMENTARIAT_PAGE_CACHE_SECONDS", "300")),
-    "PAGE_CACHE_BYPASS_COOKIES": ["commentariat_commenter", "messages"],
+    "PAGE_CACHE_BYPASS_COOKIES": ["commentariat_commenter", "commentariat_edits", "messages"],
     # Who decides on new comments: the moderation policy (see moderation/screening.py).
     "SCREENER": "commentariat.moderation.screening.ModerationScreener",
     # The mode a new site starts in; admins change it at /moderation/policy/.

@@ -20,4 +20,5 @@ def comment_thread(context):
         reply_form=reply_form,
         quoted_in=context.get("quoted_in") or {},
         can_quote=context.get("can_quote", False),
+        editable=context.get("editable") or {},
     )
