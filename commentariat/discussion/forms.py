@@ -42,6 +42,7 @@ class CommentForm(forms.Form):
         label="Save my name, email, and website in this browser for the next time I comment.",
         required=False,
     )
+    notify = forms.BooleanField(label="Notify me of replies by email.", required=False)
 
     def __init__(self, *args, post, **kwargs):
         super().__init__(*args, **kwargs)

@@ -159,3 +159,30 @@ class CommentRevision(models.Model):
 
     def __str__(self):
         return f"revision of {self.comment_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class Subscription(models.Model):
+    """A reader asked to be told by email: of replies to their comment, or of every new comment
+    on a post. Nothing is sent until the address is confirmed (double opt-in)."""
+
+    class Kind(models.TextChoices):
+        REPLIES = "replies", "Replies to a comment"
+        DISCUSSION = "discussion", "Every new comment on a post"
+
+    email = models.EmailField(db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    post = models.ForeignKey("publishing.Post", on_delete=models.CASCADE, related_name="subscriptions")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "kind", "post", "comment"], name="subscription_unique"),
+            models.UniqueConstraint(
+                fields=["email", "kind", "post"], condition=models.Q(comment=None), name="subscription_unique_post"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email}: {self.kind} on {self.post_id}"

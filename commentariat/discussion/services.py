@@ -14,6 +14,7 @@ from commentariat.publishing.models import Post
 
 from .exceptions import CommentsClosed, InvalidParent
 from .models import SORT_KEY_DIGITS, Comment, CommentRevision
+from .notifications import announce_public_comment
 from .screening import comments_closed_message, get_screener, screen_comment
 
 
@@ -178,6 +179,8 @@ def _assign_number(comment: Comment) -> None:
     comment.sequence = sequence
     comment.published_at = timezone.now()
     comment.save(update_fields=["number", "sort_key", "depth", "root_sequence", "sequence", "published_at"])
+    # Public for the first time: whoever follows the thread hears of it (once, after the commit).
+    announce_public_comment(comment)
 
 
 def quote_in_new_post(*, comment: Comment, user) -> Post:

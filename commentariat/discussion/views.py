@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from commentariat.core.net import client_ip
@@ -10,7 +12,7 @@ from commentariat.core.page_cache import cache_page_as
 from commentariat.publishing.models import Post
 from commentariat.publishing.selectors import get_published_page_or_404, get_published_post_or_404
 
-from . import commenter, edit_window
+from . import commenter, edit_window, notifications
 from .exceptions import CommentRefused
 from .forms import CommentForm
 from .models import Comment
@@ -68,6 +70,8 @@ def _create_comment(request, post: Post):
         # Spam shows to its author as awaiting moderation too: a wrongly caught reader is
         # reassured, and a spammer learns nothing about the filter.
         commenter.add_pending_comment(request, comment.pk)
+    if form.cleaned_data.get("notify"):
+        notifications.subscribe(email=comment.author_email, post=post, comment=comment)
     response = redirect(comment.get_absolute_url())
     edit_window.grant(request, response, comment.pk)
     if form.cleaned_data["remember"]:
@@ -197,3 +201,49 @@ def _reply_target(request, post, form) -> Comment | None:
 def _add_field_errors(form: CommentForm, error: ValidationError) -> None:
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+@require_POST
+def follow_discussion(request, year, month, slug):
+    """Every new comment on this post, by email (after confirming the address)."""
+    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    email = request.POST.get("email", "").strip()
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        return _notice(request, "Follow this discussion", "Please give a valid email address.", post=post, status=400)
+    subscription = notifications.subscribe(email=email, post=post)
+    if subscription.confirmed_at:
+        message = "Done: you will get an email for each new comment on this post."
+    else:
+        message = "Almost done: we sent you an email with a link to confirm the address. Nothing is sent until you do."
+    return _notice(request, "Follow this discussion", message, post=post)
+
+
+def subscription_confirm(request, token):
+    subscription = notifications.subscription_from_token(token, purpose="confirm")
+    if subscription is None:
+        return _notice(request, "Confirm notifications", "This link is not valid, or has expired.", status=400)
+    if request.method == "POST":
+        notifications.confirm(subscription)
+        return _notice(request, "Confirmed", "Thank you: notifications are on.", post=subscription.post)
+    return _notice(request, "Confirm notifications", f"Send notifications to {subscription.email}?",
+                   post=subscription.post, button="Yes, confirm")  # fmt: skip
+
+
+@csrf_exempt  # the token is the proof; mail programs send RFC 8058 one-click POSTs without a page
+def unsubscribe(request, token):
+    subscription = notifications.subscription_from_token(token, purpose="unsubscribe")
+    if subscription is None:
+        # A second click on the same link finds nothing: that is what the reader wanted.
+        return _notice(request, "Unsubscribe", "You are not subscribed (any more).")
+    if request.method == "POST":
+        notifications.unsubscribe(subscription)
+        return _notice(request, "Unsubscribed", "You will get no more emails about this.", post=subscription.post)
+    return _notice(request, "Unsubscribe", f"Stop emails to {subscription.email} about “{subscription.post.title}”?",
+                   post=subscription.post, button="Unsubscribe")  # fmt: skip
+
+
+def _notice(request, title, message, *, post=None, button="", status=200):
+    context = {"title": title, "message": message, "post": post, "button": button}
+    return render(request, "discussion/notice.html", context, status=status)

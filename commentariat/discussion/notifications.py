@@ -1,0 +1,150 @@
+"""Reply notifications: double opt-in, one-click signed unsubscribe, sent in the background.
+
+Every link in these messages carries a signed token naming one subscription: it cannot be
+guessed, changed to name another, or used after its time (confirmations expire after a week).
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from commentariat.core.markup import html_to_text
+from commentariat.publishing.models import Post
+
+from .models import Comment, Subscription
+
+_CONFIRM_SALT = "commentariat.notifications.confirm"
+_UNSUBSCRIBE_SALT = "commentariat.notifications.unsubscribe"
+CONFIRM_MAX_AGE = 7 * 86400
+
+
+def subscribe(*, email: str, post: Post, comment: Comment | None = None) -> Subscription:
+    """Follow replies to comment (or the whole discussion when None); asks for confirmation
+    by email unless this address confirmed a subscription before."""
+    kind = Subscription.Kind.REPLIES if comment is not None else Subscription.Kind.DISCUSSION
+    subscription, created = Subscription.objects.get_or_create(
+        email=email.strip().lower(), kind=kind, post=post, comment=comment
+    )
+    if subscription.confirmed_at is None:
+        if Subscription.objects.filter(email=subscription.email, confirmed_at__isnull=False).exists():
+            subscription.confirmed_at = timezone.now()
+            subscription.save(update_fields=["confirmed_at"])
+        elif created:
+            from .tasks import send_confirmation
+
+            transaction.on_commit(lambda: send_confirmation.enqueue(subscription_id=subscription.pk))
+    return subscription
+
+
+def confirmation_token(subscription: Subscription) -> str:
+    return signing.dumps({"s": subscription.pk, "e": subscription.email}, salt=_CONFIRM_SALT)
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    return signing.dumps({"s": subscription.pk, "e": subscription.email}, salt=_UNSUBSCRIBE_SALT)
+
+
+def subscription_from_token(token: str, *, purpose: str) -> Subscription | None:
+    """The subscription a link names; None for a forged, expired or outdated one."""
+    salt, max_age = (_CONFIRM_SALT, CONFIRM_MAX_AGE) if purpose == "confirm" else (_UNSUBSCRIBE_SALT, None)
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Subscription.objects.filter(pk=data.get("s"), email=data.get("e")).select_related("post").first()
+
+
+def confirm(subscription: Subscription) -> None:
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+
+
+def unsubscribe(subscription: Subscription) -> None:
+    subscription.delete()
+
+
+def announce_public_comment(comment: Comment) -> None:
+    """Called when a comment first becomes public: tell its followers, after the commit."""
+    from .tasks import notify_followers
+
+    transaction.on_commit(lambda: notify_followers.enqueue(comment_id=comment.pk))
+
+
+def send_notifications(comment_id: int) -> int:
+    """Mail every confirmed follower of this comment's parent or discussion; returns the count."""
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is None or not comment.is_public or not comment.post.is_published():
+        return 0
+    followers = Subscription.objects.filter(confirmed_at__isnull=False, post=comment.post).filter(
+        Q(kind=Subscription.Kind.DISCUSSION) | Q(kind=Subscription.Kind.REPLIES, comment_id=comment.parent_id)
+    )
+    if comment.parent_id is None:
+        followers = followers.filter(kind=Subscription.Kind.DISCUSSION)
+    sent, seen = 0, {comment.author_email.lower()}
+    # A reply to your comment outranks "a new comment in a discussion you follow".
+    for subscription in sorted(followers, key=lambda s: s.kind != Subscription.Kind.REPLIES):
+        if subscription.email in seen:
+            continue
+        seen.add(subscription.email)
+        _send(subscription, comment)
+        sent += 1
+    return sent
+
+
+def send_confirmation_now(subscription_id: int) -> None:
+    subscription = Subscription.objects.select_related("post").filter(pk=subscription_id).first()
+    if subscription is None or subscription.confirmed_at is not None:
+        return
+    url = _absolute(reverse("discussion:subscription-confirm", kwargs={"token": confirmation_token(subscription)}))
+    context = {"subscription": subscription, "confirm_url": url, **_site()}
+    message = EmailMultiAlternatives(
+        subject=f"Please confirm: notifications from {settings.COMMENTARIAT['SITE_NAME']}",
+        body=render_to_string("discussion/email/confirm.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscription.email],
+    )
+    message.send()
+
+
+def _send(subscription: Subscription, comment: Comment) -> None:
+    unsubscribe_url = _absolute(
+        reverse("discussion:unsubscribe", kwargs={"token": unsubscribe_token(subscription)})
+    )
+    context = {
+        "subscription": subscription, "comment": comment, "post": comment.post,
+        "excerpt": html_to_text(comment.body_html)[:600], "comment_url": _absolute(comment.get_permalink()),
+        "unsubscribe_url": unsubscribe_url, "is_reply": subscription.kind == Subscription.Kind.REPLIES, **_site(),
+    }  # fmt: skip
+    subject = (
+        f"{comment.author_name} replied to your comment on “{comment.post.title}”"
+        if context["is_reply"]
+        else f"New comment on “{comment.post.title}” by {comment.author_name}"
+    )
+    message = EmailMultiAlternatives(
+        subject=subject[:200].replace("\n", " ").replace("\r", " "),
+        body=render_to_string("discussion/email/notification.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscription.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("discussion/email/notification.html", context), "text/html")
+    message.send()
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.COMMENTARIAT['SITE_URL']}{path}"
+
+
+def _site() -> dict:
+    return {"site_name": settings.COMMENTARIAT["SITE_NAME"]}
