@@ -180,7 +180,9 @@ class Subscription(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["email", "kind", "post", "comment"], name="subscription_unique"),
             models.UniqueConstraint(
-                fields=["email", "kind", "post"], condition=models.Q(comment=None), name="subscription_unique_post"
+                fields=["email", "kind", "post"],
+                condition=models.Q(comment=None),
+                name="subscription_unique_post",
             ),
         ]
 

@@ -103,7 +103,9 @@ def send_confirmation_now(subscription_id: int) -> None:
     subscription = Subscription.objects.select_related("post").filter(pk=subscription_id).first()
     if subscription is None or subscription.confirmed_at is not None:
         return
-    url = _absolute(reverse("discussion:subscription-confirm", kwargs={"token": confirmation_token(subscription)}))
+    url = _absolute(
+        reverse("discussion:subscription-confirm", kwargs={"token": confirmation_token(subscription)})
+    )
     context = {"subscription": subscription, "confirm_url": url, **_site()}
     message = EmailMultiAlternatives(
         subject=f"Please confirm: notifications from {settings.COMMENTARIAT['SITE_NAME']}",

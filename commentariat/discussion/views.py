@@ -211,7 +211,9 @@ def follow_discussion(request, year, month, slug):
     try:
         EmailValidator()(email)
     except ValidationError:
-        return _notice(request, "Follow this discussion", "Please give a valid email address.", post=post, status=400)
+        return _notice(
+            request, "Follow this discussion", "Please give a valid email address.", post=post, status=400
+        )
     subscription = notifications.subscribe(email=email, post=post)
     if subscription.confirmed_at:
         message = "Done: you will get an email for each new comment on this post."
@@ -223,7 +225,9 @@ def follow_discussion(request, year, month, slug):
 def subscription_confirm(request, token):
     subscription = notifications.subscription_from_token(token, purpose="confirm")
     if subscription is None:
-        return _notice(request, "Confirm notifications", "This link is not valid, or has expired.", status=400)
+        return _notice(
+            request, "Confirm notifications", "This link is not valid, or has expired.", status=400
+        )
     if request.method == "POST":
         notifications.confirm(subscription)
         return _notice(request, "Confirmed", "Thank you: notifications are on.", post=subscription.post)
@@ -239,7 +243,9 @@ def unsubscribe(request, token):
         return _notice(request, "Unsubscribe", "You are not subscribed (any more).")
     if request.method == "POST":
         notifications.unsubscribe(subscription)
-        return _notice(request, "Unsubscribed", "You will get no more emails about this.", post=subscription.post)
+        return _notice(
+            request, "Unsubscribed", "You will get no more emails about this.", post=subscription.post
+        )
     return _notice(request, "Unsubscribe", f"Stop emails to {subscription.email} about “{subscription.post.title}”?",
                    post=subscription.post, button="Unsubscribe")  # fmt: skip
 
