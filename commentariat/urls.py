@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from commentariat.api import embed
 from commentariat.api.site import api
 from commentariat.core.health import healthz
 from commentariat.core.views import favicon, robots_txt
@@ -16,6 +17,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"posts": PostSitemap}}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("embed.js", embed.embed_script, name="embed-script"),
+    path("embed/thread", embed.thread, name="embed-thread"),
+    path("embed/comments", embed.comments, name="embed-comments"),
     path("moderation/", include("commentariat.moderation.urls")),
     path("", include("commentariat.discussion.urls")),
     path("", include("commentariat.exports.urls")),

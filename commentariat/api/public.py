@@ -24,7 +24,7 @@ PER_PAGE = 20
 
 
 def _published(pk: int) -> Post:
-    return get_object_or_404(Post.objects.published().select_related("author"), pk=pk)
+    return get_object_or_404(Post.objects.published().on_this_site().select_related("author"), pk=pk)
 
 
 def _post_out(post: Post, request, *, detail: bool = False) -> dict:

@@ -24,6 +24,10 @@ class PostQuerySet(models.QuerySet):
         """Dated posts, as lists and archives show them (pages stand apart)."""
         return self.filter(kind=Post.Kind.POST)
 
+    def on_this_site(self):
+        """Posts and pages, without the threads embedded in other sites' pages."""
+        return self.exclude(kind=Post.Kind.EMBEDDED)
+
 
 class Category(models.Model):
     name = models.CharField(max_length=200)
@@ -60,6 +64,8 @@ class Post(TimeStampedModel):
     class Kind(models.TextChoices):
         POST = "post", "Post"
         PAGE = "page", "Page"
+        # The discussion under a page of another site (the embeddable widget); never listed here.
+        EMBEDDED = "embedded", "Embedded thread"
 
     class BodyFormat(models.TextChoices):
         MARKDOWN = "markdown", "Markdown"
@@ -89,6 +95,8 @@ class Post(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     comments_open = models.BooleanField(default=True)
+    # For an embedded thread: the address of the page on the other site it belongs to.
+    external_url = models.URLField(max_length=500, blank=True, db_index=True)
     comment_mode = models.CharField(
         max_length=20,
         choices=CommentMode,
@@ -137,6 +145,8 @@ class Post(TimeStampedModel):
         return render_post_html(self.body)
 
     def get_absolute_url(self):
+        if self.kind == self.Kind.EMBEDDED:
+            return self.external_url
         if self.kind == self.Kind.PAGE:
             return reverse("pages:page-detail", kwargs={"slug": self.slug})
         # The reader's page of a post is served by the discussion app, which owns its thread.

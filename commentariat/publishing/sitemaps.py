@@ -12,6 +12,7 @@ class PostSitemap(Sitemap):
     def items(self):
         return (
             Post.objects.published()
+            .on_this_site()
             .only("slug", "kind", "published_at", "created_at", "updated_at")
             .order_by("pk")
         )

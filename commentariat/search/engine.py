@@ -51,7 +51,7 @@ def mark(snippet: str) -> str:
 # testing each against the index); snippets are made for the page's rows only.
 _SQLITE_POSTS = """
     FROM search_post_fts f CROSS JOIN publishing_post p ON p.id = f.rowid
-    WHERE search_post_fts MATCH %s AND p.status = 'published' AND p.published_at <= %s
+    WHERE search_post_fts MATCH %s AND p.status = 'published' AND p.published_at <= %s AND p.kind != 'embedded'
 """
 _SQLITE_COMMENTS = """
     FROM search_comment_fts f CROSS JOIN discussion_comment c ON c.id = f.rowid
@@ -138,7 +138,8 @@ def _postgresql(kind: str, terms, limit: int, offset: int) -> Results:
             )
         else:
             where = f"""FROM publishing_post p, (SELECT {query_sql}) AS q(query)
-                WHERE {_PG_POST_VECTOR} @@ q.query AND p.status = 'published' AND p.published_at <= %s"""
+                WHERE {_PG_POST_VECTOR} @@ q.query AND p.status = 'published' AND p.published_at <= %s
+                  AND p.kind != 'embedded'"""
             cursor.execute(f"SELECT count(*) {where}", [*query_args, now])
             total = cursor.fetchone()[0]
             cursor.execute(

@@ -253,6 +253,12 @@ COMMENTARIAT = {
     "REMEMBER_COOKIE_DAYS": 365,
     # A commenter may edit or delete their own comment this long after posting it.
     "EDIT_WINDOW_SECONDS": 600,
+    # Sites allowed to embed comment threads (embed.js), e.g. "https://blog.example.org".
+    "EMBED_ORIGINS": [
+        o.strip().rstrip("/")
+        for o in os.environ.get("COMMENTARIAT_EMBED_ORIGINS", "").split(",")
+        if o.strip()
+    ],
     "RETRY_AFTER_SECONDS": 5,
     # Full-page cache for anonymous readers (core/page_cache.py); saving what a page shows
     # invalidates it at once, the timeout bounds what only time changes (scheduled posts).

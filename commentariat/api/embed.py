@@ -1,0 +1,189 @@
+"""Comments under pages of other sites: embed.js, and the two endpoints it calls.
+
+Reading needs no cookies and is open to any origin (the threads are public). Posting must
+come from an origin on COMMENTARIAT["EMBED_ORIGINS"]: browsers set the Origin header on
+cross-site requests and page scripts cannot change it, and no cookie is involved, so there
+is no session for a forged request to ride on. A thread is created by its first comment,
+for a page address on the posting origin.
+"""
+
+import hashlib
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from commentariat.core.net import client_ip
+from commentariat.discussion.exceptions import CommentRefused
+from commentariat.discussion.models import Comment
+from commentariat.discussion.services import submit_comment
+from commentariat.discussion.threads import PageOutOfRange, thread_page
+from commentariat.publishing.models import Post
+
+EMBED_AUTHOR = "embedded-threads"
+
+
+def allowed_origin(origin: str) -> bool:
+    return bool(origin) and origin.rstrip("/") in settings.COMMENTARIAT["EMBED_ORIGINS"]
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _normalize(url: str) -> str:
+    """The page's address without its fragment: one thread per page."""
+    return url.split("#", 1)[0][:500]
+
+
+def _cors(response, request, *, methods="GET"):
+    origin = request.headers.get("Origin", "")
+    response["Access-Control-Allow-Origin"] = origin if allowed_origin(origin) else "*"
+    response["Access-Control-Allow-Methods"] = methods
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Max-Age"] = "600"
+    response["Vary"] = "Origin"
+    return response
+
+
+def _error(request, status: int, code: str, message: str, *, methods="GET", fields=None, retry_after=None):
+    response = JsonResponse(
+        {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return _cors(response, request, methods=methods)
+
+
+@require_GET
+def embed_script(request):
+    with open(finders.find("api/embed.js"), "rb") as script:
+        response = HttpResponse(script.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def thread(request):
+    """The thread under a page (empty before its first comment), numbered and nested."""
+    url = _normalize(request.GET.get("url", ""))
+    if not _origin_of(url):
+        return _error(request, 400, "bad_request", "Give the page's address as ?url=https://…")
+    post = Post.objects.filter(kind=Post.Kind.EMBEDDED, external_url=url).first()
+    nodes, count, is_open = [], 0, allowed_origin(_origin_of(url))
+    if post is not None:
+        try:
+            page = thread_page(post, int(request.GET.get("page", 1)))
+        except (PageOutOfRange, ValueError):
+            return _error(request, 404, "not_found", "No such page of comments.")
+        nodes, count, is_open = (
+            [_node(node) for node in page.nodes],
+            post.comment_count,
+            post.accepts_comments(),
+        )
+    return _cors(
+        JsonResponse({"url": url, "comment_count": count, "open": is_open, "comments": nodes}), request
+    )
+
+
+def _node(node) -> dict:
+    comment = node.comment
+    removed = node.is_placeholder
+    url = comment.author_url if comment.author_url.lower().startswith(("http://", "https://")) else ""
+    return {
+        "id": comment.id, "number": comment.number, "removed": removed,
+        "author_name": "" if removed else comment.author_name, "author_url": "" if removed else url,
+        "body_html": "" if removed else comment.body_html,
+        "published_at": comment.published_at.isoformat() if comment.published_at else None,
+        "replies": [_node(child) for child in node.children],
+    }  # fmt: skip
+
+
+@csrf_exempt  # no cookies are read: the Origin check is the proof (see the module's docstring)
+def comments(request):
+    methods = "POST, OPTIONS"
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204), request, methods=methods)
+    if request.method != "POST":
+        return _error(request, 405, "method_not_allowed", "Use POST.", methods=methods)
+    origin = request.headers.get("Origin", "")
+    if not allowed_origin(origin):
+        return _error(
+            request, 403, "origin_not_allowed", "This site may not post comments here.", methods=methods
+        )
+    if request.content_type != "application/json":
+        return _error(request, 415, "unsupported_media_type", "Send JSON (Content-Type: application/json).",
+                      methods=methods)  # fmt: skip
+    try:
+        data = json.loads(request.body or b"{}")
+        assert isinstance(data, dict)
+    except (ValueError, AssertionError):
+        return _error(request, 400, "bad_request", "The body is not a JSON object.", methods=methods)
+    url = _normalize(str(data.get("url", "")))
+    if _origin_of(url) != origin.rstrip("/"):
+        return _error(
+            request, 403, "origin_not_allowed", "The page must be on the site posting.", methods=methods
+        )
+    try:
+        post = _thread_for(url, str(data.get("title", ""))[:200])
+        parent = None
+        if data.get("parent_id") not in (None, ""):
+            parent = Comment.objects.public().filter(post=post, pk=int(data["parent_id"])).first()
+            if parent is None:
+                return _error(request, 400, "invalid_parent", "The comment you are replying to is not available.",
+                              methods=methods)  # fmt: skip
+        comment = submit_comment(
+            post=post, parent=parent, author_name=str(data.get("author_name", "")).strip(),
+            author_email=str(data.get("author_email", "")).strip(), author_url=str(data.get("author_url", "")).strip(),
+            body=str(data.get("body", "")), ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )  # fmt: skip
+    except ValidationError as invalid:
+        fields = {name: [str(m) for m in messages] for name, messages in invalid.message_dict.items()}
+        return _error(
+            request, 422, "invalid", "Some of what you sent is not valid.", methods=methods, fields=fields
+        )
+    except CommentRefused as refused:
+        code = "rate_limited" if refused.status_code == 429 else "refused"
+        return _error(request, refused.status_code, code, str(refused), methods=methods,
+                      retry_after=refused.retry_after)  # fmt: skip
+    except (TypeError, ValueError):
+        return _error(
+            request, 400, "bad_request", "Some of what you sent has the wrong type.", methods=methods
+        )
+    published = comment.is_public
+    answer = {
+        "id": comment.pk, "number": comment.number, "status": "published" if published else "awaiting_moderation",
+        "message": "Your comment is published." if published else "Your comment is awaiting moderation.",
+    }  # fmt: skip
+    return _cors(JsonResponse(answer, status=201), request, methods=methods)
+
+
+def _thread_for(url: str, title: str) -> Post:
+    found = Post.objects.filter(kind=Post.Kind.EMBEDDED, external_url=url).first()
+    if found is not None:
+        return found
+    author, _ = get_user_model().objects.get_or_create(
+        username=EMBED_AUTHOR, defaults={"first_name": "Embedded"}
+    )
+    # The slug is made from the address, and slugs are unique: one thread per page, even when
+    # two first comments arrive at once.
+    slug = f"embedded-{hashlib.sha256(url.encode()).hexdigest()[:24]}"
+    try:
+        with transaction.atomic():
+            return Post.objects.create(
+                kind=Post.Kind.EMBEDDED, external_url=url, title=title or url, body="", author=author,
+                slug=slug, status=Post.Status.PUBLISHED, published_at=timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:
+        return Post.objects.get(slug=slug)
