@@ -29,11 +29,7 @@ router = Router(tags=["moderation"], auth=StaffToken())
 
 
 def _may_moderate(user) -> bool:
-    return (
-        user.has_perm("moderation.change_moderationpolicy")
-        or user.groups.filter(name__in=["moderator", "admin"]).exists()
-        or user.is_superuser
-    )
+    return user.has_perm("moderation.moderate_comments")
 
 
 def _forbidden():

@@ -1,4 +1,5 @@
 import ipaddress
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -246,3 +247,27 @@ class AdaptiveState(models.Model):
     def current(cls) -> "AdaptiveState":
         state, _ = cls.objects.get_or_create(pk=1)
         return state
+
+
+class DigestSubscriber(models.Model):
+    """A moderator who asked for the queue by email."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"digest for {self.user}"
+
+
+class DigestLink(models.Model):
+    """An approve or spam link in a digest: for one comment, one moderator, used once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.decision} {self.comment_id} for {self.user_id}"

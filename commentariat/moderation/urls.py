@@ -20,4 +20,6 @@ urlpatterns = [
     path("sanctions/<int:pk>/revoke/", views.sanction_revoke, name="sanction-revoke"),
     path("log/", views.audit_log, name="log"),
     path("policy/", views.policy_edit, name="policy"),
+    path("digest/", views.digest_toggle, name="digest-toggle"),
+    path("digest/<str:token>/", views.digest_link, name="digest-link"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commentariat.discussion.models import Comment
 
-from . import services
+from . import digest, services
 from .exceptions import ClaimedByOther, NothingToUndo
 from .forms import (
     BulkDecisionForm,
@@ -26,7 +26,7 @@ from .forms import (
     SanctionForm,
 )
 from .history import commenter_histories
-from .models import ModerationAction, ModerationPolicy, Sanction
+from .models import DigestSubscriber, ModerationAction, ModerationPolicy, Sanction
 from .queue import active_claims, pending_count, queue_comments
 
 PAGE_SIZE = 50
@@ -67,6 +67,7 @@ def queue(request):
             "items": _items(comments, request.user),
             "pending_count": pending_count(),
             "decision_form": DecisionForm(),
+            "digest_subscribed": DigestSubscriber.objects.filter(user=request.user).exists(),
         },
     )
 
@@ -363,3 +364,28 @@ def _commenter_url(email: str) -> str:
 
 def _ids(raw: str) -> list[int]:
     return [int(part) for part in raw.split(",") if part.isdigit()][:200]
+
+
+@require_POST
+@staff_view()
+def digest_toggle(request):
+    """Ask for (or stop) the queue by email."""
+    subscribed = DigestSubscriber.objects.filter(user=request.user)
+    if subscribed.exists():
+        subscribed.delete()
+    else:
+        DigestSubscriber.objects.create(user=request.user)
+    return redirect("moderation:queue")
+
+
+def digest_link(request, token):
+    """An approve or spam link from a digest: a page with a button, then the decision."""
+    link = digest.link_from_token(token)
+    if link is None:
+        return render(request, "moderation/digest_link.html", {"message": "This link is not valid, or has expired."},
+                      status=400)  # fmt: skip
+    if request.method == "POST":
+        return render(
+            request, "moderation/digest_link.html", {"message": digest.use_link(link), "link": link}
+        )
+    return render(request, "moderation/digest_link.html", {"link": link, "ask": True})

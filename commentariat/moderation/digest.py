@@ -1,0 +1,95 @@
+"""The queue by email for moderators who ask for it, with approve and spam links.
+
+Each link is signed, names one comment, one decision and one moderator, and works once; it
+opens a page with a button (so that a mail scanner fetching links decides nothing), and the
+decision is made as that moderator through the same service as the queue.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from commentariat.core.markup import html_to_text
+from commentariat.discussion.models import Comment
+
+from .models import DigestLink, DigestSubscriber
+from .services import decide_comment
+
+_SALT = "commentariat.moderation.digest"
+LINK_MAX_AGE = 3 * 86400
+DIGEST_ITEMS = 25
+
+
+def link_token(link: DigestLink) -> str:
+    return signing.dumps(str(link.pk), salt=_SALT)
+
+
+def link_from_token(token: str) -> DigestLink | None:
+    try:
+        pk = signing.loads(token, salt=_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return DigestLink.objects.select_related("comment__post", "user").filter(pk=pk).first()
+
+
+def use_link(link: DigestLink) -> str:
+    """Decide as the link says; returns what happened, in words for the moderator."""
+    if link.used_at is not None:
+        return "This link was already used."
+    if not link.user.is_active or not link.user.has_perm("moderation.moderate_comments"):
+        return "You can no longer moderate."
+    if link.comment.status != Comment.Status.PENDING:
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+        return f"Someone already decided: the comment is {link.comment.get_status_display().lower()}."
+    decide_comment(comment=link.comment, decision=link.decision, by=link.user, reason="From the email digest")
+    DigestLink.objects.filter(comment=link.comment, used_at__isnull=True).update(used_at=timezone.now())
+    return "Approved." if link.decision == "approve" else "Marked as spam."
+
+
+def send_digests() -> int:
+    """One email per subscribed moderator while comments wait; returns how many were sent."""
+    pending = list(
+        Comment.objects.filter(status=Comment.Status.PENDING)
+        .select_related("post")
+        .order_by("created_at")[:DIGEST_ITEMS]
+    )
+    if not pending:
+        return 0
+    total = Comment.objects.filter(status=Comment.Status.PENDING).count()
+    sent = 0
+    for subscriber in DigestSubscriber.objects.select_related("user"):
+        user = subscriber.user
+        if not user.email or not user.is_active or not user.has_perm("moderation.moderate_comments"):
+            continue
+        items = [
+            {
+                "comment": comment,
+                "excerpt": html_to_text(comment.body_html)[:400],
+                "approve_url": _url(
+                    DigestLink.objects.create(comment=comment, user=user, decision="approve")
+                ),
+                "spam_url": _url(DigestLink.objects.create(comment=comment, user=user, decision="spam")),
+            }
+            for comment in pending
+        ]
+        context = {"items": items, "total": total, "site_name": settings.COMMENTARIAT["SITE_NAME"],
+                   "queue_url": settings.COMMENTARIAT["SITE_URL"] + reverse("moderation:queue")}  # fmt: skip
+        message = EmailMultiAlternatives(
+            subject=f"{total} comment{'s' if total != 1 else ''} waiting on {settings.COMMENTARIAT['SITE_NAME']}",
+            body=render_to_string("moderation/email/digest.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+        message.attach_alternative(render_to_string("moderation/email/digest.html", context), "text/html")
+        message.send()
+        sent += 1
+    return sent
+
+
+def _url(link: DigestLink) -> str:
+    path = reverse("moderation:digest-link", kwargs={"token": link_token(link)})
+    return settings.COMMENTARIAT["SITE_URL"] + path
