@@ -162,3 +162,12 @@ def test_out_of_range_numbers_are_clear_errors_not_crashes(client, post):
         {"author_name": "X", "author_email": "x@example.org", "body": "Hi"},
     )
     assert response.status_code in (404, 422) and "error" in response.json()
+
+
+def test_every_error_under_api_has_the_same_json_body(client):
+    for method, url, status in [("post", "/api/posts", 405), ("get", "/api/no-such-endpoint", 404),
+                                ("get", "/api/posts/abc", 422), ("get", "/api/moderation/queue", 401)]:  # fmt: skip
+        response = getattr(client, method)(url)
+        assert response.status_code == status, url
+        assert response["Content-Type"].startswith("application/json"), url
+        assert set(response.json()["error"]) == {"code", "message", "fields"}, url
