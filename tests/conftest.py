@@ -63,3 +63,14 @@ def comments_per_page(settings):
         settings.COMMENTARIAT = {**settings.COMMENTARIAT, "COMMENTS_PER_PAGE": size}
 
     return set_size
+
+
+@pytest.fixture
+def policy(db):
+    """The site's policy, holding nobody by default so that each test turns on the rule it checks."""
+    from commentariat.moderation.models import ModerationPolicy
+
+    policy = ModerationPolicy.current()
+    policy.mode = "hold_none"
+    policy.save()
+    return policy

@@ -86,28 +86,19 @@ _comment_markdown = MarkdownIt("zero", {"html": False, "linkify": True, "breaks"
 def render_post_html(markdown_text: str) -> str:
     """An editor's Markdown (HTML allowed) as sanitized HTML; lone video and social links
     become cards (core/embeds.py)."""
-    html = _post_markdown.render(markdown_text)
-    return embed_cards(
-        nh3.clean(
-            html,
-            tags=_POST_TAGS,
-            attributes=_POST_ATTRIBUTES,
-            url_schemes=_SAFE_SCHEMES,
-            link_rel="noopener",
-        )
-    )
+    return embed_cards(_clean(_post_markdown.render(markdown_text), _POST_TAGS, _POST_ATTRIBUTES, "noopener"))
 
 
 def render_comment_html(markdown_text: str) -> str:
     """A reader's Markdown-lite as sanitized HTML; links are marked as user content."""
-    html = _comment_markdown.render(markdown_text)
-    return nh3.clean(
-        html,
-        tags=_COMMENT_TAGS,
-        attributes=_COMMENT_ATTRIBUTES,
-        url_schemes=_SAFE_SCHEMES,
-        link_rel="nofollow ugc noopener",
+    return _clean(
+        _comment_markdown.render(markdown_text), _COMMENT_TAGS, _COMMENT_ATTRIBUTES, "nofollow ugc noopener"
     )
+
+
+def _clean(html: str, tags: set, attributes: dict, link_rel: str) -> str:
+    """What survives of html: the allowed tags and attributes, links with safe schemes only."""
+    return nh3.clean(html, tags=tags, attributes=attributes, url_schemes=_SAFE_SCHEMES, link_rel=link_rel)
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -223,22 +214,8 @@ def render_wordpress_html(text: str, *, comment: bool = False) -> str:
     """HTML stored by WordPress (a post, or a comment when comment=True), sanitized."""
     html = wordpress_paragraphs(text)
     if comment:
-        return nh3.clean(
-            html,
-            tags=_WORDPRESS_COMMENT_TAGS,
-            attributes=_WORDPRESS_COMMENT_ATTRIBUTES,
-            url_schemes=_SAFE_SCHEMES,
-            link_rel="nofollow ugc noopener",
-        )
-    return embed_cards(
-        nh3.clean(
-            _linkify_lone_urls(html),
-            tags=_WORDPRESS_POST_TAGS,
-            attributes=_POST_ATTRIBUTES,
-            url_schemes=_SAFE_SCHEMES,
-            link_rel="noopener",
-        )
-    )
+        return _clean(html, _WORDPRESS_COMMENT_TAGS, _WORDPRESS_COMMENT_ATTRIBUTES, "nofollow ugc noopener")
+    return embed_cards(_clean(_linkify_lone_urls(html), _WORDPRESS_POST_TAGS, _POST_ATTRIBUTES, "noopener"))
 
 
 _LONE_URL = re.compile(r"<p>(https://[^\s<>\"]+)</p>")

@@ -1,17 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from commentariat.moderation.models import ModerationPolicy
-
-
-@pytest.fixture
-def policy(db):
-    """The site's policy, holding nobody by default so that each test turns on the rule it checks."""
-    policy = ModerationPolicy.current()
-    policy.mode = "hold_none"
-    policy.save()
-    return policy
-
 
 @pytest.fixture
 def moderator(django_user_model):
