@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commentariat.core.markup import html_to_text
+from commentariat.core.rate_limit import over_limit
 from commentariat.publishing.models import Post
 
 from .models import Comment, Subscription
@@ -34,7 +35,9 @@ def subscribe(*, email: str, post: Post, comment: Comment | None = None) -> Subs
         if Subscription.objects.filter(email=subscription.email, confirmed_at__isnull=False).exists():
             subscription.confirmed_at = timezone.now()
             subscription.save(update_fields=["confirmed_at"])
-        elif created:
+        elif created and not over_limit(f"confirm:{subscription.email}", limit=3, window_seconds=86400):
+            # At most three confirmation emails a day to one address, however many forms name it:
+            # the form must not become a way to flood someone's inbox.
             from .tasks import send_confirmation
 
             transaction.on_commit(lambda: send_confirmation.enqueue(subscription_id=subscription.pk))

@@ -70,7 +70,7 @@ def _create_comment(request, post: Post):
         # Spam shows to its author as awaiting moderation too: a wrongly caught reader is
         # reassured, and a spammer learns nothing about the filter.
         commenter.add_pending_comment(request, comment.pk)
-    if form.cleaned_data.get("notify"):
+    if form.cleaned_data.get("notify") and comment.status != Comment.Status.SPAM:
         notifications.subscribe(email=comment.author_email, post=post, comment=comment)
     response = redirect(comment.get_absolute_url())
     edit_window.grant(request, response, comment.pk)

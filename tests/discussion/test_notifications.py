@@ -144,3 +144,13 @@ def test_forged_expired_and_bad_links_and_addresses_are_refused(client, post, sm
     finally:
         notifications.CONFIRM_MAX_AGE = monkey_age
     assert Subscription.objects.get(pk=subscription.pk).confirmed_at is None
+
+
+def test_the_forms_cannot_flood_an_inbox_with_confirmations(
+    client, post, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            client.post(f"{post.get_absolute_url()}comments/",
+                        comment_form(author_email="victim@example.org", notify="on", body=f"Comment {n}"))  # fmt: skip
+    assert len(smtp.to("victim@example.org")) == 3
