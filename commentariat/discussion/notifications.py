@@ -75,7 +75,11 @@ def unsubscribe(subscription: Subscription) -> None:
 
 
 def announce_public_comment(comment: Comment) -> None:
-    """Called when a comment first becomes public: tell its followers, after the commit."""
+    """Called when a comment first becomes public: tell its followers, after the commit.
+
+    Most posts have no followers: one indexed read spares them a queued task per comment."""
+    if not Subscription.objects.filter(post_id=comment.post_id, confirmed_at__isnull=False).exists():
+        return
     from .tasks import notify_followers
 
     transaction.on_commit(lambda: notify_followers.enqueue(comment_id=comment.pk))
