@@ -21,12 +21,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from commentariat.core.net import client_ip
 from commentariat.discussion.exceptions import CommentRefused
-from commentariat.discussion.models import Comment
-from commentariat.discussion.services import submit_comment
 from commentariat.discussion.threads import PageOutOfRange, thread_page
 from commentariat.publishing.models import Post
+
+from .common import INVALID_MESSAGE, error_body, field_errors, refusal_code, submit, submitted, thread_json
 
 EMBED_AUTHOR = "embedded-threads"
 
@@ -56,9 +55,7 @@ def _cors(response, request, *, methods="GET"):
 
 
 def _error(request, status: int, code: str, message: str, *, methods="GET", fields=None, retry_after=None):
-    response = JsonResponse(
-        {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
-    )
+    response = JsonResponse(error_body(code, message, fields), status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return _cors(response, request, methods=methods)
@@ -87,26 +84,13 @@ def thread(request):
         except (PageOutOfRange, ValueError):
             return _error(request, 404, "not_found", "No such page of comments.")
         nodes, count, is_open = (
-            [_node(node) for node in page.nodes],
+            [thread_json(node, request) for node in page.nodes],
             post.comment_count,
             post.accepts_comments(),
         )
     return _cors(
         JsonResponse({"url": url, "comment_count": count, "open": is_open, "comments": nodes}), request
     )
-
-
-def _node(node) -> dict:
-    comment = node.comment
-    removed = node.is_placeholder
-    url = comment.author_url if comment.author_url.lower().startswith(("http://", "https://")) else ""
-    return {
-        "id": comment.id, "number": comment.number, "removed": removed,
-        "author_name": "" if removed else comment.author_name, "author_url": "" if removed else url,
-        "body_html": "" if removed else comment.body_html,
-        "published_at": comment.published_at.isoformat() if comment.published_at else None,
-        "replies": [_node(child) for child in node.children],
-    }  # fmt: skip
 
 
 @csrf_exempt  # no cookies are read: the Origin check is the proof (see the module's docstring)
@@ -136,36 +120,21 @@ def comments(request):
         )
     try:
         post = _thread_for(url, str(data.get("title", ""))[:200])
-        parent = None
-        if data.get("parent_id") not in (None, ""):
-            parent = Comment.objects.public().filter(post=post, pk=int(data["parent_id"])).first()
-            if parent is None:
-                return _error(request, 400, "invalid_parent", "The comment you are replying to is not available.",
-                              methods=methods)  # fmt: skip
-        comment = submit_comment(
-            post=post, parent=parent, author_name=str(data.get("author_name", "")).strip(),
-            author_email=str(data.get("author_email", "")).strip(), author_url=str(data.get("author_url", "")).strip(),
-            body=str(data.get("body", "")), ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        comment = submit(
+            request, post, parent_id=data.get("parent_id"), author_name=str(data.get("author_name", "")),
+            author_email=str(data.get("author_email", "")), author_url=str(data.get("author_url", "")),
+            body=str(data.get("body", "")),
         )  # fmt: skip
     except ValidationError as invalid:
-        fields = {name: [str(m) for m in messages] for name, messages in invalid.message_dict.items()}
-        return _error(
-            request, 422, "invalid", "Some of what you sent is not valid.", methods=methods, fields=fields
-        )
+        return _error(request, 422, "invalid", INVALID_MESSAGE, methods=methods, fields=field_errors(invalid))
     except CommentRefused as refused:
-        code = "rate_limited" if refused.status_code == 429 else "refused"
-        return _error(request, refused.status_code, code, str(refused), methods=methods,
+        return _error(request, refused.status_code, refusal_code(refused), str(refused), methods=methods,
                       retry_after=refused.retry_after)  # fmt: skip
     except (TypeError, ValueError):
         return _error(
             request, 400, "bad_request", "Some of what you sent has the wrong type.", methods=methods
         )
-    published = comment.is_public
-    answer = {
-        "id": comment.pk, "number": comment.number, "status": "published" if published else "awaiting_moderation",
-        "message": "Your comment is published." if published else "Your comment is awaiting moderation.",
-    }  # fmt: skip
+    answer = submitted(comment)
     return _cors(JsonResponse(answer, status=201), request, methods=methods)
 
 

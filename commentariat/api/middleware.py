@@ -3,8 +3,8 @@
 
 from django.http import JsonResponse
 
-_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 429: "rate_limited"}  # fmt: skip
+from .common import CODES, error_body
+
 _MESSAGES = {404: "No such address in the API.", 405: "This address does not take that method."}
 
 
@@ -21,10 +21,7 @@ class ApiErrorsAsJsonMiddleware:
         ):
             status = response.status_code
             message = _MESSAGES.get(status) or (response.reason_phrase or "Error") + "."
-            replacement = JsonResponse(
-                {"error": {"code": _CODES.get(status, "error"), "message": message, "fields": {}}},
-                status=status,
-            )
+            replacement = JsonResponse(error_body(CODES.get(status, "error"), message), status=status)
             for header in ("Allow", "Retry-After"):
                 if header in response:
                     replacement[header] = response[header]

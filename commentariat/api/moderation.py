@@ -11,6 +11,7 @@ from commentariat.discussion.models import Comment
 from commentariat.moderation.exceptions import ClaimedByOther
 from commentariat.moderation.services import decide_comment, sanction_commenter
 
+from .common import error_body
 from .models import ApiToken
 from .schemas import BanIn, BanOut, DecisionIn, DecisionOut, ErrorOut, QueueItemOut
 
@@ -33,7 +34,7 @@ def _may_moderate(user) -> bool:
 
 
 def _forbidden():
-    return Status(403, {"error": {"code": "forbidden", "message": "Moderators only.", "fields": {}}})
+    return Status(403, error_body("forbidden", "Moderators only."))
 
 
 @router.get(
@@ -83,7 +84,7 @@ def decide(request, comment_id: int, payload: DecisionIn):
             comment=comment, decision=payload.decision, by=request.auth, reason=payload.reason
         )
     except ClaimedByOther as claimed:
-        return Status(409, {"error": {"code": "claimed", "message": str(claimed), "fields": {}}})
+        return Status(409, error_body("claimed", str(claimed)))
     comment.refresh_from_db()
     return Status(200, {"id": comment.pk, "status": comment.status, "action_id": action.pk})
 
@@ -98,7 +99,7 @@ def ban(request, payload: BanIn):
         return _forbidden()
     if not (payload.email or payload.ip_network or payload.name):
         message = "Name an email, an IP address or network, or a name."
-        return Status(422, {"error": {"code": "invalid", "message": message, "fields": {}}})
+        return Status(422, error_body("invalid", message))
     expires_at = timezone.now() + timedelta(days=payload.days) if payload.days else None
     sanction = sanction_commenter(
         kind=payload.kind, by=request.auth, reason=payload.reason, email=payload.email,

@@ -4,12 +4,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from commentariat.core.net import client_ip
-from commentariat.discussion.models import Comment
-from commentariat.discussion.services import submit_comment
-from commentariat.discussion.threads import PageOutOfRange, ThreadNode, thread_page
+from commentariat.discussion.threads import PageOutOfRange, thread_page
 from commentariat.publishing.models import Post
 
+from .common import INVALID_MESSAGE, error_body, field_errors, submit, submitted, thread_json
 from .schemas import (
     CommentIn,
     ErrorOut,
@@ -66,27 +64,10 @@ def get_thread(request, post_id: int, page: int = Query(1, ge=1, le=100_000)):
     try:
         thread = thread_page(post, page)
     except PageOutOfRange:
-        return Status(
-            404, {"error": {"code": "not_found", "message": "No such page of comments.", "fields": {}}}
-        )
+        return Status(404, error_body("not_found", "No such page of comments."))
     return {
         "post_id": post.pk, "comment_count": post.comment_count, "page": thread.number,
-        "pages": thread.num_pages, "comments": [_comment_out(node, request) for node in thread.nodes],
-    }  # fmt: skip
-
-
-def _comment_out(node: ThreadNode, request) -> dict:
-    comment = node.comment
-    removed = node.is_placeholder
-    return {
-        "id": comment.id, "number": comment.number, "parent_id": comment.parent_id, "removed": removed,
-        "author_name": "" if removed else comment.author_name,
-        "author_url": "" if removed or not comment.author_url.lower().startswith(("http://", "https://"))
-        else comment.author_url,
-        "body_html": "" if removed else comment.body_html,
-        "published_at": comment.published_at,
-        "url": request.build_absolute_uri(f"/comments/{comment.id}/"),
-        "replies": [_comment_out(child, request) for child in node.children],
+        "pages": thread.num_pages, "comments": [thread_json(node, request) for node in thread.nodes],
     }  # fmt: skip
 
 
@@ -97,27 +78,9 @@ def _comment_out(node: ThreadNode, request) -> dict:
 )
 def create_comment(request, post_id: int, payload: CommentIn):
     post = _published(post_id)
-    parent = None
-    if payload.parent_id is not None:
-        parent = Comment.objects.public().filter(post=post, pk=payload.parent_id).first()
-        if parent is None:
-            return Status(400, _error("invalid_parent", "The comment you are replying to is not available."))
     try:
-        comment = submit_comment(
-            post=post, parent=parent, author_name=payload.author_name.strip(),
-            author_email=payload.author_email.strip(), author_url=payload.author_url.strip(),
-            body=payload.body, ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        )  # fmt: skip
+        comment = submit(request, post, **payload.dict())
     except ValidationError as invalid:
-        fields = {name: [str(m) for m in messages] for name, messages in invalid.message_dict.items()}
-        return Status(422, _error("invalid", "Some of what you sent is not valid.", fields))
-    published = comment.is_public
-    return Status(201, {
-        "id": comment.pk, "status": "published" if published else "awaiting_moderation",
-        "number": comment.number, "url": request.build_absolute_uri(comment.get_absolute_url()),
-        "message": "Your comment is published." if published else "Your comment is awaiting moderation.",
-    })  # fmt: skip
-
-
-def _error(code: str, message: str, fields=None) -> dict:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+        return Status(422, error_body("invalid", INVALID_MESSAGE, field_errors(invalid)))
+    # A refusal (CommentRefused) becomes its error answer in api/site.py.
+    return Status(201, {**submitted(comment), "url": request.build_absolute_uri(comment.get_absolute_url())})

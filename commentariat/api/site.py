@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from commentariat.discussion.exceptions import CommentRefused
 
 from . import moderation, public
+from .common import CODES, INVALID_MESSAGE, error_body, refusal_code
 
 api = NinjaAPI(
     title="Commentariat API",
@@ -26,9 +27,7 @@ api.add_router("/moderation/", moderation.router)
 
 
 def error(request, status: int, code: str, message: str, fields=None, headers=None):
-    response = api.create_response(
-        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
-    )
+    response = api.create_response(request, error_body(code, message, fields), status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -42,14 +41,13 @@ def validation_failed(request, exc):
             str(part) for part in item.get("loc", ()) if part not in ("body", "payload", "query", "path")
         ]
         fields.setdefault(".".join(location) or "request", []).append(item.get("msg", "Invalid value."))
-    return error(request, 422, "invalid", "Some of what you sent is not valid.", fields)
+    return error(request, 422, "invalid", INVALID_MESSAGE, fields)
 
 
 @api.exception_handler(CommentRefused)
 def comment_refused(request, exc):
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-    code = "rate_limited" if exc.status_code == 429 else "refused"
-    return error(request, exc.status_code, code, str(exc), headers=headers)
+    return error(request, exc.status_code, refusal_code(exc), str(exc), headers=headers)
 
 
 @api.exception_handler(Http404)
@@ -62,15 +60,6 @@ def unauthenticated(request, exc):
     return error(request, 401, "unauthenticated", "A valid staff token is needed (Authorization: Bearer …).")
 
 
-_CODES = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-}
-
-
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return error(request, exc.status_code, _CODES.get(exc.status_code, "error"), str(exc))
+    return error(request, exc.status_code, CODES.get(exc.status_code, "error"), str(exc))

@@ -80,6 +80,12 @@ class _Extras:
         return "".join(parts)
 
 
+def linkable_url(url: str) -> str:
+    """A commenter's website if it is an http(s) address, else "" (forms accept no other, but
+    rows can be written another way: imports, old data)."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 def display_datetime(moment) -> str:
     """'November 20, 2026 at 7:50 a.m.' in the site's time zone."""
     local = timezone.localtime(moment)
@@ -136,9 +142,9 @@ def _render_article(
         )
     else:
         label, number_link = "Your comment", ""
-    # Forms and the model only accept http(s) addresses; rows written another way get no link.
-    if comment.author_url.lower().startswith(("http://", "https://")):
-        author = f'<a href="{_escape(comment.author_url)}" rel="nofollow ugc noopener"><bdi>{name}</bdi></a>'
+    url = linkable_url(comment.author_url)
+    if url:
+        author = f'<a href="{_escape(url)}" rel="nofollow ugc noopener"><bdi>{name}</bdi></a>'
     else:
         author = f"<bdi>{name}</bdi>"
     reply = ""

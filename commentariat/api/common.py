@@ -1,0 +1,72 @@
+"""What the API and the embed endpoints share: the error body, comment submission, a thread
+as JSON."""
+
+from django.core.exceptions import ValidationError
+
+from commentariat.core.net import client_ip
+from commentariat.discussion.exceptions import CommentRefused, InvalidParent
+from commentariat.discussion.models import Comment
+from commentariat.discussion.rendering import linkable_url
+from commentariat.discussion.services import submit_comment
+from commentariat.discussion.threads import ThreadNode
+from commentariat.publishing.models import Post
+
+CODES = {
+    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
+}  # fmt: skip
+INVALID_MESSAGE = "Some of what you sent is not valid."
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def refusal_code(refused: CommentRefused) -> str:
+    if isinstance(refused, InvalidParent):
+        return "invalid_parent"
+    return "rate_limited" if refused.status_code == 429 else "refused"
+
+
+def field_errors(invalid: ValidationError) -> dict[str, list[str]]:
+    return {name: [str(m) for m in messages] for name, messages in invalid.message_dict.items()}
+
+
+def submit(
+    request, post: Post, *, parent_id, author_name: str, author_email: str, author_url: str, body: str
+):
+    """submit_comment for a JSON client; raises CommentRefused (InvalidParent for a parent that is
+    not a public comment of this post) or ValidationError."""
+    parent = None
+    if parent_id not in (None, ""):
+        parent = Comment.objects.filter(pk=int(parent_id)).first()
+        if parent is None:
+            raise InvalidParent()
+    return submit_comment(
+        post=post, parent=parent, author_name=author_name.strip(), author_email=author_email.strip(),
+        author_url=author_url.strip(), body=body, ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )  # fmt: skip
+
+
+def submitted(comment: Comment) -> dict:
+    published = comment.is_public
+    return {
+        "id": comment.pk, "number": comment.number, "status": "published" if published else "awaiting_moderation",
+        "message": "Your comment is published." if published else "Your comment is awaiting moderation.",
+    }  # fmt: skip
+
+
+def thread_json(node: ThreadNode, request) -> dict:
+    """A comment and its replies as readers may see them: no email, placeholders emptied."""
+    comment = node.comment
+    removed = node.is_placeholder
+    return {
+        "id": comment.id, "number": comment.number, "parent_id": comment.parent_id, "removed": removed,
+        "author_name": "" if removed else comment.author_name,
+        "author_url": "" if removed else linkable_url(comment.author_url),
+        "body_html": "" if removed else comment.body_html,
+        "published_at": comment.published_at,
+        "url": request.build_absolute_uri(f"/comments/{comment.id}/"),
+        "replies": [thread_json(child, request) for child in node.children],
+    }  # fmt: skip
