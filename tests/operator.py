@@ -41,8 +41,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data_dir, extra_env=None, ready_path="/"):
-    """`commentariat serve` (one worker, no task worker) until the block ends; yields its base URL."""
+def served(data_dir, extra_env=None, ready_path="/", workers=1):
+    """`commentariat serve` (no task worker) until the block ends; yields its base URL."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -53,7 +53,7 @@ def served(data_dir, extra_env=None, ready_path="/"):
             "--port",
             str(port),
             "--workers",
-            "1",
+            str(workers),
             "--no-task-worker",
         ],
         env=operator_env(data_dir, extra_env),

@@ -15,6 +15,7 @@ form), anything but GET/HEAD, and responses that are not a plain 200.
 """
 
 import hashlib
+import logging
 import re
 import time
 
@@ -25,6 +26,8 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
 from .form_timing import started_token
+
+logger = logging.getLogger(__name__)
 
 _CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _STARTED_FIELD = re.compile(r'(name="started" value=")[^"]*(")')
@@ -42,11 +45,14 @@ STORED_KEY = "commentariat.page_cache.stored"
 def bump(scope: str) -> None:
     """Invalidate every cached page of a scope: 'site', 'lists', or 'post:<id>'."""
     key = _VERSION_PREFIX + scope
-    if not cache.add(key, _fresh_version(), timeout=None):
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, _fresh_version(), timeout=None)
+    if cache.add(key, _fresh_version(), timeout=None):
+        return
+    try:
+        if cache.incr(key) is not None:  # None: the disk cache could not write; start afresh
+            return
+    except ValueError:  # evicted between add and incr
+        pass
+    cache.set(key, _fresh_version(), timeout=None)
 
 
 def _versions(scope: str) -> str:
@@ -73,7 +79,19 @@ def _fresh_version() -> int:
 
 
 def cache_page_as(request, scope: str) -> None:
-    """Mark this request's page as cacheable for anonymous readers, under a scope."""
+    """Mark this request's page as cacheable for anonymous readers, under a scope.
+
+    Call it before reading what the page shows: the scope's version is read here, so that a
+    change committed while the page renders leaves this page under the old version (unused),
+    never a stale page under the new one.
+    """
+    if not _cacheable_request(request):
+        return
+    try:
+        request.page_cache_versions = _versions(scope)
+    except Exception:  # the cache is an optimisation: without it, the page is not stored
+        logger.warning("Page cache: could not read the version of %s", scope, exc_info=True)
+        return
     request.page_cache_scope = scope
 
 
@@ -85,7 +103,11 @@ class PageCacheMiddleware:
         if not _cacheable_request(request):
             return _personal(self.get_response(request))
         address = _address(request.get_host(), request.get_full_path())
-        found = lookup(address)
+        try:
+            found = lookup(address)
+        except Exception:  # the cache is an optimisation: without it, Django renders the page
+            logger.warning("Page cache: could not look up %s", address, exc_info=True)
+            found = None
         if found is not None:
             return _serve(request, found[1], hit=True)
         response = self.get_response(request)
@@ -95,8 +117,12 @@ class PageCacheMiddleware:
         body = _STARTED_FIELD.sub(rf"\g<1>{_STARTED_MARKER}\g<2>", response.content.decode(response.charset))
         body = _CSRF_FIELD.sub(rf"\g<1>{_CSRF_MARKER}\g<2>", body)
         page = (tuple(_MARKERS.split(body.encode())), f'"{_digest(body)[:32]}"')
-        page_key = _page_key(address, scope)
-        cache.set_many({_where_key(address): scope, page_key: page}, timeout=_timeout())
+        try:
+            page_key = _page_key(address, scope, request.page_cache_versions)
+            cache.set_many({_where_key(address): scope, page_key: page}, timeout=_timeout())
+        except Exception:  # a full disk under the cache must not cost the reader the page
+            logger.warning("Page cache: could not store %s", address, exc_info=True)
+            return _serve(request, page, hit=False)
         # The WSGI layer (page_cache_wsgi) keeps this response's final headers for its own hits.
         request.META[STORED_KEY] = page_key
         return _serve(request, page, hit=False)
@@ -163,8 +189,8 @@ def _where_key(address: str) -> str:
     return "pagecache:where:" + _digest(address)
 
 
-def _page_key(address: str, scope: str) -> str:
-    return f"pagecache:page:{scope}:{_versions(scope)}:{_digest(address)}"
+def _page_key(address: str, scope: str, versions: str | None = None) -> str:
+    return f"pagecache:page:{scope}:{versions or _versions(scope)}:{_digest(address)}"
 
 
 def _digest(text: str) -> str:

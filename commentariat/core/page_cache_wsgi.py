@@ -111,7 +111,10 @@ class PageCacheApplication:
                 for name, value in captured["headers"]
                 if name.lower() not in _PER_REQUEST_HEADERS
             ]
-            cache.set(page_key + ":headers", kept, timeout=settings.COMMENTARIAT["PAGE_CACHE_SECONDS"])
+            try:
+                cache.set(page_key + ":headers", kept, timeout=settings.COMMENTARIAT["PAGE_CACHE_SECONDS"])
+            except Exception:  # the next hit goes through Django instead
+                logger.warning("Page cache: could not keep the headers of %s", page_key, exc_info=True)
         return result
 
 

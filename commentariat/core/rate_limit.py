@@ -16,6 +16,8 @@ def over_limit(key: str, *, limit: int, window_seconds: int) -> int | None:
     except ValueError:  # evicted between add and incr
         cache.set(bucket, 1, timeout=window_seconds * 2)
         count = 1
+    if count is None:  # the cache could not count (a full disk under it): let the attempt through
+        return None
     if count > limit:
         return max(1, int(window_seconds - now % window_seconds))
     return None

@@ -10,5 +10,8 @@ from .models import AdaptiveState, ModerationPolicy
 
 @receiver(post_save, sender=ModerationPolicy, dispatch_uid="moderation.policy-changed")
 @receiver(post_save, sender=AdaptiveState, dispatch_uid="moderation.adaptive-changed")
-def policy_changed(sender, **kwargs):
-    bump("site")
+def policy_changed(sender, created=False, **kwargs):
+    # Both rows are made by current() on first use, with the values every page was rendered
+    # with: only a change invalidates.
+    if not created:
+        bump("site")

@@ -170,7 +170,19 @@ if redis_url := os.environ.get("REDIS_URL"):
     # Sessions written through to the database, read from Redis: every app server sees them.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One machine: the web workers, the task worker and the operator's commands are separate
+    # processes, so the cache lives on disk where they all see it (core/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "commentariat.core.cache.SharedDiskCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "SHARDS": 4,
+            # SQLite busy timeout of each shard; diskcache's own default (10 ms) gives up on a
+            # write under load, and a lost version bump would leave a page stale.
+            "DATABASE_TIMEOUT": 5,
+            "OPTIONS": {"size_limit": 512 * 2**20},
+        }
+    }
 
 # --- Background tasks ---------------------------------------------------------
 # Queued in the database and run by `commentariat worker` (make serve starts one);
