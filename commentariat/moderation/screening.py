@@ -13,6 +13,8 @@ Each decision carries its reason, shown to moderators only.
 import re
 from functools import cached_property
 
+from django.db.models import Count
+
 from commentariat.core import clock
 from commentariat.discussion.models import Comment
 from commentariat.discussion.screening import Screening
@@ -22,7 +24,7 @@ from . import adaptive
 from .exceptions import CommenterBanned
 from .flood import check_flood
 from .models import MODE_STRICTNESS, Mode, ModerationPolicy, Sanction
-from .spam_filter import spam_score
+from .spam_filter import spam_score, with_track_record
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _URL_HOST = re.compile(r"(?:https?://|www\.)([^/\s?#)\]>\"']+)", re.IGNORECASE)
@@ -58,6 +60,8 @@ class ModerationScreener:
         if term := _first_term(policy.lines(policy.disallowed_terms), text):
             return Screening(SPAM, f"Contains the disallowed “{term}”.")
         score = spam_score(comment.body)
+        if score is not None:
+            score = with_track_record(score, **decided_before(comment.author_email))
         if score is not None and score >= policy.spam_threshold:
             return Screening(SPAM, f"Spam filter: score {score:.2f}.", score)
         if hold := hold_reason(comment, policy):
@@ -123,6 +127,16 @@ def hold_reason(comment: Comment, policy: ModerationPolicy) -> str:
         if any(host == domain or host.endswith("." + domain) for host in hosts):
             return f"Mentions the watched domain {domain}."
     return ""
+
+
+def decided_before(email: str) -> dict[str, int]:
+    """How many of this address's earlier comments moderators (or the rules) approved and marked spam."""
+    counts = dict(
+        Comment.objects.filter(author_email__in={email, email.lower()}, status__in=[APPROVED, SPAM])
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {"approved": counts.get(APPROVED, 0), "spam": counts.get(SPAM, 0)}
 
 
 def _has_approved_comment(email: str) -> bool:

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from commentariat.discussion.models import Comment
 from commentariat.moderation.models import ModerationAction, SpamFilterModel
 from commentariat.moderation.services import decide_comment
-from commentariat.moderation.spam_filter import spam_score
+from commentariat.moderation.spam_filter import spam_score, with_track_record
 from tests.factories import comment_form, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,30 @@ def test_moderator_decisions_retrain_the_filter_in_the_background(
             decide_comment(comment=comment, decision=ModerationAction.Kind.APPROVE, by=moderator)
     assert callbacks
     assert SpamFilterModel.objects.count() == 1
+
+
+def test_a_commenters_track_record_moves_the_filters_score(client, post, policy, moderator):
+    """The same borderline text: a regular keeps the benefit of the doubt, a known spammer does not."""
+    _history(post, moderator)
+    for i in range(3):
+        make_comment(post, email="regular@example.org", body=HAM[i].format(i=100 + i))
+        spam = make_comment(post, email="spammer@example.org", body=f"Spam number {i}")
+        Comment.objects.filter(pk=spam.pk).update(status=Comment.Status.SPAM)
+    call_command("spam_filter", "retrain")
+    text = "Interesting channel, I subscribe to the budget analysis"
+    scores = {}
+    for n, email in enumerate(("newcomer@example.org", "Regular@example.org", "spammer@example.org")):
+        client.post(
+            post.get_absolute_url() + "comments/", comment_form(author_email=email, body=f"{text} {n}")
+        )
+        scores[email.lower()] = Comment.objects.latest("pk").spam_score
+    assert scores["regular@example.org"] < scores["newcomer@example.org"] < scores["spammer@example.org"]
+    assert scores["spammer@example.org"] > 0.5 > scores["regular@example.org"]
+
+
+def test_track_record_shifts_the_odds_by_the_decisions_made_before():
+    assert with_track_record(0.5, approved=0, spam=0) == 0.5
+    assert with_track_record(0.5, approved=3, spam=0) == pytest.approx(0.2)  # odds 1 → 1/4
+    assert with_track_record(0.5, approved=0, spam=3) == pytest.approx(0.8)  # odds 1 → 4
+    assert with_track_record(0.9, approved=2, spam=2) == pytest.approx(0.9)
+    assert 0 < with_track_record(0.0, approved=5, spam=0) < with_track_record(1.0, approved=0, spam=5) < 1
