@@ -2,13 +2,23 @@
 
 import time
 
+from django.conf import settings
 from django.core import signing
 
 _SALT = "commentariat.form-started"
 
 
+_last: dict = {"key": None, "token": ""}
+
+
 def started_token() -> str:
-    return signing.TimestampSigner(salt=_SALT).sign(str(int(time.time())))
+    # The same for every form shown in one second, so made once a second (cached pages punch a
+    # fresh one into every hit). Keyed by the secret key too: tests change it.
+    now = int(time.time())
+    key = (now, settings.SECRET_KEY)
+    if _last["key"] != key:
+        _last.update(key=key, token=signing.TimestampSigner(salt=_SALT).sign(str(now)))
+    return _last["token"]
 
 
 def seconds_since(token: str, *, max_age: int) -> float:

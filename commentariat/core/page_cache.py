@@ -17,15 +17,17 @@ form), anything but GET/HEAD, and responses that are not a plain 200.
 import hashlib
 import logging
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
 from .form_timing import started_token
+from .page_versions import CacheVersions, FileVersions
 
 logger = logging.getLogger(__name__)
 
@@ -37,35 +39,19 @@ _CSRF_MARKER_BYTES, _STARTED_MARKER_BYTES = _CSRF_MARKER.encode(), _STARTED_MARK
 _MARKERS = re.compile(b"(" + _CSRF_MARKER_BYTES + b"|" + _STARTED_MARKER_BYTES + b")")
 _LOCAL_PAGES = 200
 _local: dict[str, tuple[tuple[bytes, ...], str]] = {}
+_recent: dict[str, tuple[str, str, str]] = {}  # address → (scope, versions, page key) last hit here
 local_headers: dict[str, list] = {}  # kept by the WSGI layer, under the same versioned keys
-_VERSION_PREFIX = "pagecache:version:"
 STORED_KEY = "commentariat.page_cache.stored"
 
 
 def bump(scope: str) -> None:
     """Invalidate every cached page of a scope: 'site', 'lists', or 'post:<id>'."""
-    key = _VERSION_PREFIX + scope
-    if cache.add(key, _fresh_version(), timeout=None):
-        return
-    try:
-        if cache.incr(key) is not None:  # None: the disk cache could not write; start afresh
-            return
-    except ValueError:  # evicted between add and incr
-        pass
-    cache.set(key, _fresh_version(), timeout=None)
+    _version_store().bump(scope)
 
 
 def _versions(scope: str) -> str:
-    """'<site version>.<scope version>', read in one round trip to the cache."""
-    keys = [_VERSION_PREFIX + "site", _VERSION_PREFIX + scope]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            # Start from the clock, not 1: after a cache flush, old keys (and pages kept in a
-            # worker's memory under them) must never match again.
-            cache.add(key, _fresh_version(), timeout=None)
-            found[key] = cache.get(key, 0)
-    return f"{found[keys[0]]}.{found[keys[1]]}"
+    """The versions of the site and of scope, as one string (part of the page's key)."""
+    return _version_store().read("site", scope)
 
 
 def scope_version(scope: str) -> str:
@@ -74,8 +60,21 @@ def scope_version(scope: str) -> str:
     return _versions(scope)
 
 
-def _fresh_version() -> int:
-    return time.time_ns() // 1000
+_store: dict = {"current": None}
+
+
+def _version_store() -> FileVersions | CacheVersions:
+    store = _store["current"]
+    if store is None:
+        where = settings.COMMENTARIAT["PAGE_VERSIONS"]  # a file, or "cache" (several machines)
+        store = _store["current"] = CacheVersions() if where == "cache" else FileVersions(where)
+    return store
+
+
+@receiver(setting_changed)
+def _settings_changed(setting, **kwargs):
+    if setting == "COMMENTARIAT":  # tests point the versions elsewhere; production never does
+        _store["current"] = None
 
 
 def cache_page_as(request, scope: str) -> None:
@@ -123,8 +122,11 @@ class PageCacheMiddleware:
         except Exception:  # a full disk under the cache must not cost the reader the page
             logger.warning("Page cache: could not store %s", address, exc_info=True)
             return _serve(request, page, hit=False)
-        # The WSGI layer (page_cache_wsgi) keeps this response's final headers for its own hits.
+        # The server-side layer (page_cache_wsgi/_asgi) keeps this response's final headers for
+        # its own hits; it finds the key in the WSGI environ or the ASGI scope.
         request.META[STORED_KEY] = page_key
+        if hasattr(request, "scope"):
+            request.scope[STORED_KEY] = page_key
         return _serve(request, page, hit=False)
 
 
@@ -148,15 +150,28 @@ def _timeout() -> int:
 
 def lookup(address: str):
     """(page key, (body, etag)) of the current cached page at an address, or None."""
-    # Not kept locally: a deleted post's address can come back as another post, another scope.
+    known = _recent.get(address)
+    if known is not None:
+        # The page this worker served here last, still current if its scope's versions are:
+        # one read of the shared cache. (If the address now belongs to another post, the old
+        # post was changed or deleted, which bumped its scope: this check fails and the shared
+        # address map below answers.)
+        scope, versions, page_key = known
+        page = _local.get(page_key)
+        if page is not None and _versions(scope) == versions:
+            return page_key, page
     scope = cache.get(_where_key(address))
     if scope is None:
         return None
-    page_key = _page_key(address, scope)
+    versions = _versions(scope)
+    page_key = _page_key(address, scope, versions)
     page = _local.get(page_key) or cache.get(page_key)
     if page is None:
         return None
     _remember_locally(page_key, page)
+    if len(_recent) >= _LOCAL_PAGES:
+        _recent.pop(next(iter(_recent)))
+    _recent[address] = (scope, versions, page_key)
     return page_key, page
 
 

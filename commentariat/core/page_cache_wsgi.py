@@ -11,6 +11,7 @@ is required, headers not yet kept), the request goes to Django as usual.
 """
 
 import logging
+import os
 import secrets
 import time
 
@@ -22,7 +23,7 @@ from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.http import http_date
 
-from .page_cache import STORED_KEY, _address, cacheable, local_headers, lookup, punch_holes
+from .page_cache import STORED_KEY, _address, local_headers, lookup, punch_holes
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,14 @@ class _Settings:
 
     def load(self):
         self.enabled = settings.COMMENTARIAT["PAGE_CACHE"]
+        self.personal_cookies = [
+            settings.SESSION_COOKIE_NAME,
+            *settings.COMMENTARIAT["PAGE_CACHE_BYPASS_COOKIES"],
+        ]
         self.ssl_redirect = settings.SECURE_SSL_REDIRECT
         self.proxy_ssl_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
         self.allowed_hosts = list(settings.ALLOWED_HOSTS)
+        self.checked_hosts: dict[str, bool] = {}
         self.csrf_cookie = settings.CSRF_COOKIE_NAME
         self.cookie_suffix = _cookie_attributes()
         self.cookie_max_age = settings.CSRF_COOKIE_AGE
@@ -89,7 +95,7 @@ class PageCacheApplication:
 
     def __call__(self, environ, start_response):
         try:
-            answer = _answer_from_cache(environ)
+            answer = answer_from_cache(environ)
         except Exception:  # the cache is an optimisation: on any trouble, Django answers
             logger.exception("Page cache fast path failed")
             answer = None
@@ -106,30 +112,36 @@ class PageCacheApplication:
         result = self.application(environ, capture)
         page_key = environ.get(STORED_KEY)
         if page_key and "headers" in captured:
-            kept = [
-                (name, value)
-                for name, value in captured["headers"]
-                if name.lower() not in _PER_REQUEST_HEADERS
-            ]
             try:
-                cache.set(page_key + ":headers", kept, timeout=settings.COMMENTARIAT["PAGE_CACHE_SECONDS"])
+                cache.set(*headers_to_keep(page_key, captured["headers"]))
             except Exception:  # the next hit goes through Django instead
                 logger.warning("Page cache: could not keep the headers of %s", page_key, exc_info=True)
         return result
 
 
-def _answer_from_cache(environ):
+def headers_to_keep(page_key: str, headers) -> tuple[str, list, int]:
+    """(cache key, headers, timeout): the headers Django sent with a page it just stored, minus
+    the per-request ones, for the hits that will be answered here."""
+    kept = [(name, value) for name, value in headers if name.lower() not in _PER_REQUEST_HEADERS]
+    return page_key + ":headers", kept, settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
+
+
+def answer_from_cache(environ):
+    """(status, headers, body) for a request a cached page answers, or None for Django."""
     config = _settings if _settings.loaded else _settings.load()
     if CSRF_ALLOWED_CHARS is None or not config.enabled:
         return None
-    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-    if not cacheable(environ["REQUEST_METHOD"], cookies):
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        return None
+    cookie_header = environ.get("HTTP_COOKIE", "")
+    cookies = parse_cookie(cookie_header) if cookie_header else {}
+    if any(name in cookies for name in config.personal_cookies):  # as page_cache.cacheable()
         return None
     if config.ssl_redirect and not _is_secure(environ, config):
         return None
     host = environ.get("HTTP_HOST", "")
     path = environ.get("PATH_INFO", "/")
-    if not host or not path.isascii() or not validate_host(split_domain_port(host)[0], config.allowed_hosts):
+    if not host or not path.isascii() or not _host_allowed(host, config):
         return None
     query = environ.get("QUERY_STRING", "")
     found = lookup(_address(host, path + (f"?{query}" if query else "")))
@@ -153,6 +165,15 @@ def _answer_from_cache(environ):
     return "200 OK", headers, body
 
 
+def _host_allowed(host: str, config) -> bool:
+    allowed = config.checked_hosts.get(host)
+    if allowed is None:
+        allowed = validate_host(split_domain_port(host)[0], config.allowed_hosts)
+        if len(config.checked_hosts) < 64:  # Host headers are the client's: keep only a few
+            config.checked_hosts[host] = allowed
+    return allowed
+
+
 def _csrf_secret(cookie: str, config) -> tuple[str, str | None]:
     """The reader's CSRF secret, and a Set-Cookie header when a new one had to be made."""
     if len(cookie) == CSRF_SECRET_LENGTH:
@@ -162,13 +183,17 @@ def _csrf_secret(cookie: str, config) -> tuple[str, str | None]:
         except InvalidTokenFormat:
             pass
     secret = _random_chars(CSRF_SECRET_LENGTH)
-    expires = http_date(time.time() + config.cookie_max_age) if config.cookie_max_age else None
-    header = (
-        f"{config.csrf_cookie}={secret}; "
-        + (f"expires={expires}; " if expires else "")
-        + config.cookie_suffix
-    )
-    return secret, header
+    return secret, f"{config.csrf_cookie}={secret}; {_cookie_expiry(config)}{config.cookie_suffix}"
+
+
+def _cookie_expiry(config, _memo={"second": None, "text": ""}) -> str:  # noqa: B006 (a memo)
+    """'expires=<date>; ' as Django writes it for the CSRF cookie, made once a second."""
+    if not config.cookie_max_age:
+        return ""
+    second = int(time.time())
+    if _memo["second"] != second:
+        _memo.update(second=second, text=f"expires={http_date(second + config.cookie_max_age)}; ")
+    return _memo["text"]
 
 
 def _is_secure(environ, config) -> bool:
@@ -181,27 +206,46 @@ def _is_secure(environ, config) -> bool:
 def _mask_cipher_secret(secret: str) -> str:
     """A masked CSRF token for a secret, in Django's format (mask + cipher), made faster.
 
-    Django's version draws each random character separately; this draws the bytes at once.
-    tests/core/test_page_cache_wsgi.py unmasks the result with Django's own function.
+    Django adds each mask character's position in the alphabet to the secret's, modulo its
+    size, one character at a time. Here the positions are bytes (at most 61 each), so adding
+    the two byte strings as big integers adds every position at once without carries, and a
+    table maps each sum back to a character. tests/core/test_page_cache_wsgi.py unmasks the
+    result with Django's own function.
     """
-    mask = _random_chars(CSRF_SECRET_LENGTH)
-    chars, size = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
-    cipher = "".join(
-        chars[(chars.index(x) + chars.index(y)) % size] for x, y in zip(secret, mask, strict=True)
+    mask = _random_positions(CSRF_SECRET_LENGTH)
+    sums = int.from_bytes(secret.encode().translate(_POSITION_OF), "big") + int.from_bytes(mask, "big")
+    return (
+        mask.translate(_CHAR_AT).decode()
+        + sums.to_bytes(CSRF_SECRET_LENGTH, "big").translate(_CHAR_AT).decode()
     )
-    return mask + cipher
-
-
-_POSITION = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS or "")}
 
 
 def _random_chars(length: int) -> str:
-    """Uniformly random characters from the CSRF alphabet (rejection sampling, no modulo bias)."""
-    size = len(CSRF_ALLOWED_CHARS)
-    limit = 256 - 256 % size
-    picked: list[str] = []
-    while len(picked) < length:
-        picked.extend(
-            CSRF_ALLOWED_CHARS[byte % size] for byte in secrets.token_bytes(length + 8) if byte < limit
-        )
-    return "".join(picked[:length])
+    return _random_positions(length).translate(_CHAR_AT).decode()
+
+
+def _random_positions(length: int) -> bytes:
+    """Uniformly random positions in the CSRF alphabet (0–61), from the OS's CSPRNG.
+
+    Random bytes past the last whole multiple of the alphabet's size are dropped (no modulo
+    bias). The OS is asked for a few kilobytes at a time, one system call per ~60 tokens
+    instead of two per hit; the pool belongs to one process (refilled after a fork, so two
+    workers never hand out the same bytes) and each byte is used once.
+    """
+    pool = _pool
+    if pool["pid"] != os.getpid():
+        pool.update(pid=os.getpid(), bytes=b"")
+    while len(pool["bytes"]) < length:
+        pool["bytes"] += secrets.token_bytes(4096).translate(_POSITION_OF_BYTE, _UNEVEN)
+    picked, pool["bytes"] = pool["bytes"][:length], pool["bytes"][length:]
+    return picked
+
+
+_pool: dict = {"pid": None, "bytes": b""}
+
+if CSRF_ALLOWED_CHARS is not None:
+    _SIZE = len(CSRF_ALLOWED_CHARS)
+    _UNEVEN = bytes(range(256 - 256 % _SIZE, 256))
+    _POSITION_OF_BYTE = bytes(byte % _SIZE for byte in range(256))
+    _POSITION_OF = bytes(CSRF_ALLOWED_CHARS.find(chr(byte)) % 256 for byte in range(256))
+    _CHAR_AT = bytes(ord(CSRF_ALLOWED_CHARS[byte % _SIZE]) for byte in range(256))  # sums up to 122

@@ -1,7 +1,7 @@
 """Flood control: how many comments one IP address or email may send in a minute.
 
-Counters live in the cache, which is Redis when REDIS_URL is set, so several app
-servers share them; with the in-process cache each worker counts on its own.
+Counters live in the cache, which every process shares: Redis when REDIS_URL is set (several
+app servers), otherwise the disk cache of the machine (core/cache.py).
 """
 
 from commentariat.core.rate_limit import over_limit

@@ -277,6 +277,9 @@ COMMENTARIAT = {
     # invalidates it at once, the timeout bounds what only time changes (scheduled posts).
     "PAGE_CACHE": _env_bool("COMMENTARIAT_PAGE_CACHE", default=True),
     "PAGE_CACHE_SECONDS": int(os.environ.get("COMMENTARIAT_PAGE_CACHE_SECONDS", "300")),
+    # Where the cached pages' version numbers live (core/page_versions.py): a memory-mapped file
+    # on one machine, the shared cache (Redis) when several app servers must agree.
+    "PAGE_VERSIONS": "cache" if os.environ.get("REDIS_URL") else str(DATA_DIR / "page-versions"),
     "PAGE_CACHE_BYPASS_COOKIES": ["commentariat_commenter", "commentariat_edits", "messages"],
     # Who decides on new comments: the moderation policy (see moderation/screening.py).
     "SCREENER": "commentariat.moderation.screening.ModerationScreener",

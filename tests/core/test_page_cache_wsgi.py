@@ -4,9 +4,18 @@ import io
 import re
 
 import pytest
-from django.middleware.csrf import _unmask_cipher_token
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    CSRF_TOKEN_LENGTH,
+    _unmask_cipher_token,
+)
 from django.test import Client
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from commentariat.core.page_cache_wsgi import _mask_cipher_secret, _random_chars
 from commentariat.wsgi import application
 from tests.factories import comment_form, make_comment
 
@@ -130,3 +139,18 @@ def test_the_csrf_cookie_carries_the_attributes_django_would_give_it(post, setti
 
     assert attributes(ours) == attributes(expected)
     assert "Max-Age=31449600" in ours and "SameSite=Lax" in ours
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(secret=st.text(alphabet=CSRF_ALLOWED_CHARS, min_size=CSRF_SECRET_LENGTH, max_size=CSRF_SECRET_LENGTH))
+def test_our_fast_masking_is_what_djangos_unmasking_reads_back(secret):
+    token = _mask_cipher_secret(secret)
+    assert len(token) == CSRF_TOKEN_LENGTH and set(token) <= set(CSRF_ALLOWED_CHARS)
+    assert _unmask_cipher_token(token) == secret
+
+
+def test_random_csrf_characters_cover_the_alphabet_evenly():
+    drawn = "".join(_random_chars(CSRF_SECRET_LENGTH) for _ in range(2000))
+    counts = [drawn.count(char) for char in CSRF_ALLOWED_CHARS]
+    expected = len(drawn) / len(CSRF_ALLOWED_CHARS)  # about 1032 each
+    assert min(counts) > expected * 0.8 and max(counts) < expected * 1.2
