@@ -4,8 +4,11 @@
 
 Builds a throwaway SQLite site with a post of 20 and one of 500 comments, serves it twice with
 `commentariat serve` (granian, 2 workers): once with the full-page cache, once without; saves
-both pages as static files served by nginx, and loads each with wrk on 127.0.0.1. The figure that matters is the ratio to nginx; absolute
-numbers depend on the machine. Also prints one worker's resident memory.
+both pages as static files served by nginx, and loads each with wrk on 127.0.0.1. The figure
+that matters is the ratio to nginx; absolute numbers depend on the machine. Then wrk posts
+comments through 10 connections (a Lua script, one reader's tokens) to a third post on the
+cached server, and every acknowledged comment must be in the database (exit 1 otherwise).
+Also prints one worker's resident memory.
 """
 
 import argparse
@@ -13,6 +16,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,6 +34,7 @@ SEED = """
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from commentariat.discussion.services import submit_comment
+from commentariat.moderation.models import ModerationPolicy
 from commentariat.publishing.models import Post
 
 author = get_user_model().objects.create(username="bench")
@@ -45,6 +50,34 @@ for size in (20, 500):
             body=f"Comment {i}: *some* thoughts, a quote\\n\\n> earlier words\\n\\nand https://example.org/{i}")
         parents.append(comment)
     print(post.get_absolute_url())
+policy = ModerationPolicy.current()
+policy.flood_limit_per_minute = 0  # the comment burst comes from one address
+policy.save()
+burst = Post.objects.create(title="Comments under load", slug="comment-burst", author=author, body="Words.",
+    status="published", published_at=timezone.now())
+print(burst.get_absolute_url())
+"""
+
+POST_SCRIPT = """
+-- Every request posts a new comment with one reader's CSRF cookie and form tokens. Each wrk
+-- thread numbers its own texts (their random generators start alike, and the site stores the
+-- same text from the same reader within a minute once).
+threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+counter = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "{cookie}"
+wrk.headers["Referer"] = "{referer}"
+local fields = "csrfmiddlewaretoken={token}&started={started}&author_name=Load+Tester&author_email=load%40example.org&body="
+request = function()
+  counter = counter + 1
+  local body = fields .. "Comment+under+load+" .. thread_number .. "-" .. counter
+  return wrk.format(nil, "{path}", nil, body)
+end
 """
 
 
@@ -59,7 +92,7 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server at {url} did not answer within {timeout}s")
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict:
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
     out = subprocess.run(
         [
             "wrk",
@@ -69,6 +102,7 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
             "--timeout",
             "10s",
             "--latency",
+            *(["-s", str(script)] if script else []),
             url,
         ],
         capture_output=True,
@@ -79,6 +113,7 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
         "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
@@ -118,6 +153,32 @@ http {{
 """
 
 
+def post_comments(base: str, path: str, work: Path, seconds: int) -> dict:
+    """wrk posting comments through 10 connections as one reader; then count what was stored."""
+    request = urllib.request.Request(base + path)
+    with urllib.request.urlopen(request) as response:
+        page = response.read().decode()
+        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    script = work / "post.lua"
+    script.write_text(
+        POST_SCRIPT.format(
+            cookie=cookie,
+            referer=base + "/",
+            token=re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1),
+            started=re.search(r'name="started" value="([^"]+)"', page).group(1),
+            path=path + "comments/",
+        )
+    )
+    result = wrk(base + path, seconds, 10, script)
+    time.sleep(1)  # requests in flight when wrk stopped finish
+    with sqlite3.connect(work / "data" / "commentariat.sqlite3") as db:
+        stored = db.execute(
+            "SELECT COUNT(*) FROM discussion_comment WHERE author_name = 'Load Tester'"
+        ).fetchone()[0]
+    acknowledged = result["requests"] - result["errors"]
+    return {**result, "stored": stored, "complete": acknowledged <= stored <= result["requests"] + 10}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -135,6 +196,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "commentariat.settings.base",
         # Seeded comments go straight onto the page; moderation is not what this measures.
         "COMMENTARIAT_INITIAL_MODERATION_MODE": "hold_none",
+        "COMMENTARIAT_COMMENT_FORM_MIN_SECONDS": "0",
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
@@ -163,7 +225,7 @@ def main() -> None:
         wait_for(uncached + "/")
         (work / "www").mkdir()
         (work / "tmp").mkdir()
-        for size, url in zip((20, 500), urls, strict=True):
+        for size, url in zip((20, 500), urls[:2], strict=True):
             html = urllib.request.urlopen(uncached + url).read()
             (work / "www" / f"post-{size}.html").write_bytes(html)
         (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port))
@@ -175,7 +237,7 @@ def main() -> None:
         wait_for(static + "/post-20.html")
 
         rows = []
-        for size, url in zip((20, 500), urls, strict=True):
+        for size, url in zip((20, 500), urls[:2], strict=True):
             reference = wrk(f"{static}/post-{size}.html", args.seconds, args.connections)
             rows.append((f"nginx static, {size} comments", args.connections, reference, None))
             rows.append(
@@ -195,6 +257,8 @@ def main() -> None:
                 )
             )
             rows.append((f"uncached, {size} comments", 1, wrk(uncached + url, args.seconds, 1), None))
+        posted = post_comments(cached, urls[2], work, args.seconds)
+        rows.append(("comment POSTs (302 each)", 10, posted, None))
         worker_rss = max((rss_mb(pid) for server in servers for pid in worker_pids(server.pid)), default=0.0)
     finally:
         for process in (*servers, nginx):
@@ -213,6 +277,12 @@ def main() -> None:
             f"{result['errors']:>6} {ratio:>9}"
         )
     print(f"\nlargest worker RSS after the run: {worker_rss:.1f} MB (2 workers)")
+    print(
+        f"comment POSTs: {posted['requests'] - posted['errors']} acknowledged, {posted['stored']} stored "
+        f"(in flight when wrk stopped: up to 10 more) — {'ok' if posted['complete'] else 'COMMENTS LOST'}"
+    )
+    if not posted["complete"] or posted["errors"]:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

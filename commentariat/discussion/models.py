@@ -102,14 +102,22 @@ class Comment(TimeStampedModel):
         return f"{self.number or 'unnumbered'} by {self.author_name} on {self.post_id}"
 
     def save(self, *args, **kwargs):
-        self.body_html = self.render_body()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
+        if update_fields is None:
+            self.body_html = self.render_body()
+        elif "body" in update_fields:
+            self.body_html = self.render_body()
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
 
     def render_body(self) -> str:
-        return render_comment_body(self.body, self.body_format)
+        """The body as sanitized HTML; kept for as long as the text and its format stay the same
+        (so a caller can render before taking a lock, and save() does not render again)."""
+        source = (self.body, self.body_format)
+        rendered = getattr(self, "_rendered", None)
+        if rendered is None or rendered[0] != source:
+            rendered = self._rendered = (source, render_comment_body(*source))
+        return rendered[1]
 
     def get_absolute_url(self):
         """The post page that shows this comment, at the comment."""

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -60,19 +60,26 @@ def submit_comment(
     screening = screen_comment(comment, screener)
     comment.status, comment.status_reason = screening.status, screening.reason
     comment.spam_score = screening.spam_score
+    comment.render_body()  # Markdown and sanitizing, done before the lock; save() reuses it
     return _store_new_comment(comment)
 
 
 @transaction.atomic
 def _store_new_comment(comment: Comment) -> Comment:
-    # Checked under the write lock, so that two identical submissions at once store one comment.
+    # Everything here runs under SQLite's one write lock: keep it to the writes.
+    # Checked under the lock, so that two identical submissions at once store one comment.
     duplicate = _recent_duplicate(post=comment.post, author_email=comment.author_email, body=comment.body)
     if duplicate is not None:
         return duplicate
     comment.status_changed_at = timezone.now()
-    comment.save()
-    if comment.is_public:
-        _make_public(comment)
+    if not comment.is_public:
+        comment.save()
+        return comment
+    _number(comment)
+    comment.save()  # one INSERT with its number
+    # One more public comment: counted, not recounted (approvals and removals recount).
+    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+    announce_public_comment(comment)
     return comment
 
 
@@ -133,18 +140,20 @@ def refresh_comment_count(post_id: int) -> None:
 
 
 def _recent_duplicate(*, post: Post, author_email: str, body: str) -> Comment | None:
+    """The reader's comment with this text, if it is among their last few on this post within the
+    window (a form sent twice). Reads a few rows through the email index, however busy the post."""
     window = timedelta(seconds=settings.COMMENTARIAT["DUPLICATE_WINDOW_SECONDS"])
-    return (
-        Comment.objects.filter(
-            post=post,
-            author_email__iexact=author_email,
-            body=body,
-            created_at__gte=timezone.now() - window,
+    since = timezone.now() - window
+    for email in dict.fromkeys([author_email, author_email.lower()]):  # as typed, then lower-cased
+        recent = (
+            Comment.objects.filter(author_email=email, created_at__gte=since, post=post)
+            .exclude(status__in=[Comment.Status.SPAM, Comment.Status.REMOVED])
+            .order_by("-created_at")[:3]
         )
-        .exclude(status__in=[Comment.Status.SPAM, Comment.Status.REMOVED])
-        .order_by("created_at")
-        .first()
-    )
+        for comment in reversed(recent):
+            if comment.body == body:
+                return comment
+    return None
 
 
 def _parent_within_depth(parent: Comment | None) -> Comment | None:
@@ -162,9 +171,19 @@ def _make_public(comment: Comment) -> None:
 
 
 def _assign_number(comment: Comment) -> None:
-    # Lock the post row so that two approvals at once cannot take the same number
-    # (PostgreSQL; SQLite's IMMEDIATE transactions are serialized already).
-    Post.objects.select_for_update().filter(pk=comment.post_id).first()
+    _number(comment)
+    comment.save(update_fields=["number", "sort_key", "depth", "root_sequence", "sequence", "published_at"])
+    # Public for the first time: whoever follows the thread hears of it (once, after the commit).
+    announce_public_comment(comment)
+
+
+def _number(comment: Comment) -> None:
+    """The next number among the comment's siblings, its place in the thread, its publication time.
+    Call inside the transaction that saves it."""
+    if connection.features.has_select_for_update:
+        # Lock the post row so that two approvals at once cannot take the same number
+        # (PostgreSQL; SQLite's IMMEDIATE transactions are serialized already).
+        Post.objects.select_for_update().filter(pk=comment.post_id).first()
     siblings = Comment.objects.numbered().filter(post_id=comment.post_id, parent_id=comment.parent_id)
     sequence = (siblings.aggregate(last=Max("sequence"))["last"] or 0) + 1
     parent = comment.parent
@@ -178,9 +197,6 @@ def _assign_number(comment: Comment) -> None:
         comment.depth, comment.root_sequence = parent.depth + 1, parent.root_sequence
     comment.sequence = sequence
     comment.published_at = timezone.now()
-    comment.save(update_fields=["number", "sort_key", "depth", "root_sequence", "sequence", "published_at"])
-    # Public for the first time: whoever follows the thread hears of it (once, after the commit).
-    announce_public_comment(comment)
 
 
 def quote_in_new_post(*, comment: Comment, user) -> Post:

@@ -2,9 +2,9 @@
 
 import asyncio
 import re
+import threading
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.middleware.csrf import _unmask_cipher_token
 
 from commentariat.asgi import application
@@ -40,7 +40,10 @@ def _get(path, cookie=""):
     async def send(message):
         sent.append(message)
 
-    async_to_sync(application)(scope, receive, send)
+    # On a thread of its own: the browser tests leave an event loop running in this one.
+    server = threading.Thread(target=lambda: asyncio.run(application(scope, receive, send)))
+    server.start()
+    server.join(timeout=30)
     answer = {}
     for name, value in sent[0]["headers"]:
         answer.setdefault(name.decode().lower(), []).append(value.decode())
