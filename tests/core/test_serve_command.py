@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 
 class Execed(Exception):
@@ -26,12 +27,13 @@ def _option(args, name):
     return args[args.index(name) + 1]
 
 
-def test_on_sqlite_each_worker_runs_one_thread(started, settings):
-    settings.DATABASES["default"]["ENGINE"] = "django.db.backends.sqlite3"
+@pytest.mark.parametrize(("vendor", "threads"), [("sqlite", "1"), ("postgresql", "4")])
+def test_threads_per_worker_suit_the_database(started, monkeypatch, vendor, threads):
+    monkeypatch.setattr(connection, "vendor", vendor)
     with pytest.raises(Execed):
         call_command("serve", "--no-task-worker", "--port", "8123")
     (args,) = started
-    assert _option(args, "--blocking-threads") == "1" and _option(args, "--port") == "8123"
+    assert _option(args, "--blocking-threads") == threads and _option(args, "--port") == "8123"
     assert args[-1] == "commentariat.wsgi:application"
 
 
