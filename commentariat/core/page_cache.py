@@ -153,7 +153,7 @@ def lookup(address: str):
     known = _recent.get(address)
     if known is not None:
         # The page this worker served here last, still current if its scope's versions are:
-        # one read of the shared cache. (If the address now belongs to another post, the old
+        # one read of the version store. (If the address now belongs to another post, the old
         # post was changed or deleted, which bumped its scope: this check fails and the shared
         # address map below answers.)
         scope, versions, page_key = known

@@ -65,3 +65,13 @@ def test_flood_limit_counts_comments_across_workers(two_workers):
     statuses = [_post_comment(base, POST, f"Flood {n}.")[0] for n in range(6)]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3:] == [429, 429, 429]
+
+
+def test_readers_get_the_restored_site_after_a_restore(two_workers):
+    base, data_dir = two_workers
+    backup = data_dir / "before.sqlite3"
+    commentariat(data_dir, "backup", "--output", str(backup), extra_env=SINGLE_MACHINE)
+    assert _post_comment(base, POST, "Written after the backup.")[0] == 200
+    assert all("Written after the backup." in page for page in _pages(base))  # cached with it
+    commentariat(data_dir, "restore", str(backup), "--yes", extra_env=SINGLE_MACHINE)
+    assert all("Written after the backup." not in page for page in _pages(base))

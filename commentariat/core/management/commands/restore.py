@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from commentariat.core.page_cache import bump
+
 from .backup import _pg_connection_args, _pg_env
 
 
@@ -31,6 +33,8 @@ class Command(BaseCommand):
             _restore_postgres(source, settings.DATABASES["default"])
         else:
             raise CommandError(f"No restore method for {vendor}.")
+        # Cached pages (kept on disk or in Redis across restarts) show what is no longer there.
+        bump("site")
         self.stdout.write(f"Restored the {vendor} database from {source}.")
 
 
