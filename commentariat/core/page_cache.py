@@ -184,15 +184,20 @@ def punch_holes(segments: tuple[bytes, ...], csrf_token) -> bytes:
 
 
 def _cacheable_request(request) -> bool:
-    return cacheable(request.method, request.COOKIES)
+    return settings.COMMENTARIAT["PAGE_CACHE"] and cacheable(request.method, request.COOKIES)
 
 
-def cacheable(method: str, cookies) -> bool:
-    """GET or HEAD from a reader with nothing personal in the page: no session, no remembered details."""
-    if method not in ("GET", "HEAD") or not settings.COMMENTARIAT["PAGE_CACHE"]:
+def cacheable(method: str, cookies, personal: list[str] | None = None) -> bool:
+    """GET or HEAD from a reader with nothing personal in the page: no session, no remembered details.
+    (The WSGI layer passes personal_cookies() it read once.)"""
+    if method not in ("GET", "HEAD"):
         return False
-    personal = [settings.SESSION_COOKIE_NAME, *settings.COMMENTARIAT["PAGE_CACHE_BYPASS_COOKIES"]]
-    return not any(name in cookies for name in personal)
+    return not any(name in cookies for name in (personal or personal_cookies()))
+
+
+def personal_cookies() -> list[str]:
+    """Cookies whose reader must get a page made for them: a session, remembered details, messages."""
+    return [settings.SESSION_COOKIE_NAME, *settings.COMMENTARIAT["PAGE_CACHE_BYPASS_COOKIES"]]
 
 
 def _address(host: str, full_path: str) -> str:

@@ -23,7 +23,7 @@ from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.http import http_date
 
-from .page_cache import STORED_KEY, _address, local_headers, lookup, punch_holes
+from .page_cache import STORED_KEY, _address, cacheable, local_headers, lookup, personal_cookies, punch_holes
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +51,7 @@ class _Settings:
 
     def load(self):
         self.enabled = settings.COMMENTARIAT["PAGE_CACHE"]
-        self.personal_cookies = [
-            settings.SESSION_COOKIE_NAME,
-            *settings.COMMENTARIAT["PAGE_CACHE_BYPASS_COOKIES"],
-        ]
+        self.personal_cookies = personal_cookies()
         self.ssl_redirect = settings.SECURE_SSL_REDIRECT
         self.proxy_ssl_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
         self.allowed_hosts = list(settings.ALLOWED_HOSTS)
@@ -131,11 +128,9 @@ def answer_from_cache(environ):
     config = _settings if _settings.loaded else _settings.load()
     if CSRF_ALLOWED_CHARS is None or not config.enabled:
         return None
-    if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-        return None
     cookie_header = environ.get("HTTP_COOKIE", "")
     cookies = parse_cookie(cookie_header) if cookie_header else {}
-    if any(name in cookies for name in config.personal_cookies):  # as page_cache.cacheable()
+    if not cacheable(environ["REQUEST_METHOD"], cookies, config.personal_cookies):
         return None
     if config.ssl_redirect and not _is_secure(environ, config):
         return None
