@@ -36,6 +36,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _page_versions_bump_at_once(request, monkeypatch):
+    """Pages go stale when a change commits; a test's writes never commit (its transaction is
+    rolled back), so here they bump the page versions at once. Tests marked real_commit run the
+    after-commit path itself (tests/core/test_cache_after_commit.py)."""
+    if "real_commit" in request.keywords:
+        return
+    from commentariat.core import page_cache
+
+    monkeypatch.setattr(page_cache, "after_commit", lambda callback: callback())
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

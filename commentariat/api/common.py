@@ -4,7 +4,8 @@ as JSON."""
 from django.core.exceptions import ValidationError
 
 from commentariat.core.net import client_ip
-from commentariat.discussion.exceptions import CommentRefused, InvalidParent
+from commentariat.discussion import refusals
+from commentariat.discussion.exceptions import CommentRefused, DuplicateComment, InvalidParent
 from commentariat.discussion.models import Comment
 from commentariat.discussion.rendering import linkable_url
 from commentariat.discussion.services import submit_comment
@@ -25,6 +26,8 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 def refusal_code(refused: CommentRefused) -> str:
     if isinstance(refused, InvalidParent):
         return "invalid_parent"
+    if isinstance(refused, DuplicateComment):
+        return "duplicate"
     return "rate_limited" if refused.status_code == 429 else "refused"
 
 
@@ -42,11 +45,17 @@ def submit(
         parent = Comment.objects.filter(pk=int(parent_id)).first()
         if parent is None:
             raise InvalidParent()
-    return submit_comment(
-        post=post, parent=parent, author_name=author_name.strip(), author_email=author_email.strip(),
-        author_url=author_url.strip(), body=body, ip_address=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )  # fmt: skip
+    fields = {"author_name": author_name.strip(), "author_email": author_email.strip(),
+              "author_url": author_url.strip(), "body": body}  # fmt: skip
+    try:
+        return submit_comment(
+            post=post, parent=parent, **fields, ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )  # fmt: skip
+    except CommentRefused as refused:
+        # A JSON client has no edit grant: a duplicate is refused, never answered with the earlier comment.
+        refusals.note_refused(request, refused, post=post, fields=fields)
+        raise
 
 
 def submitted(comment: Comment) -> dict:

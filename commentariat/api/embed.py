@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -78,6 +78,9 @@ def thread(request):
         return _error(request, 400, "bad_request", "Give the page's address as ?url=https://…")
     post = Post.objects.filter(kind=Post.Kind.EMBEDDED, external_url=url).first()
     nodes, count, is_open = [], 0, allowed_origin(_origin_of(url))
+    if post is not None and not post.is_public():
+        # Taken down here (unpublished): like the API and the permalinks, the thread is gone.
+        return _error(request, 404, "not_found", "This discussion is not available.")
     if post is not None:
         try:
             page = thread_page(post, int(request.GET.get("page", 1)))
@@ -89,7 +92,16 @@ def thread(request):
             post.accepts_comments(),
         )
     return _cors(
-        JsonResponse({"url": url, "comment_count": count, "open": is_open, "comments": nodes}), request
+        JsonResponse(
+            {
+                "url": url,
+                "comment_count": count,
+                "open": is_open,
+                "comments": nodes,
+                "moderation_note": post.moderation_note if post is not None else "",
+            }
+        ),
+        request,
     )
 
 
@@ -134,6 +146,8 @@ def comments(request):
         return _error(
             request, 400, "bad_request", "Some of what you sent has the wrong type.", methods=methods
         )
+    except Http404 as missing:
+        return _error(request, 404, "not_found", str(missing), methods=methods)
     answer = submitted(comment)
     return _cors(JsonResponse(answer, status=201), request, methods=methods)
 
@@ -141,6 +155,8 @@ def comments(request):
 def _thread_for(url: str, title: str) -> Post:
     found = Post.objects.filter(kind=Post.Kind.EMBEDDED, external_url=url).first()
     if found is not None:
+        if not found.is_public():
+            raise Http404("This discussion is not available.")
         return found
     author, _ = get_user_model().objects.get_or_create(
         username=EMBED_AUTHOR, defaults={"first_name": "Embedded"}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.security import HttpBearer
 
+from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
 from commentariat.moderation.exceptions import ClaimedByOther
 from commentariat.moderation.services import decide_comment, sanction_commenter
@@ -64,6 +65,7 @@ def queue(request, limit: int = Query(50, ge=1, le=200)):
                 "ip_address": c.ip_address,
                 "body": c.body,
                 "created_at": c.created_at,
+                "version": c.state_version,
             }  # fmt: skip
             for c in pending[:limit]
         ],
@@ -81,12 +83,15 @@ def decide(request, comment_id: int, payload: DecisionIn):
     comment = get_object_or_404(Comment, pk=comment_id)
     try:
         action = decide_comment(
-            comment=comment, decision=payload.decision, by=request.auth, reason=payload.reason
-        )
+            comment=comment, decision=payload.decision, by=request.auth, reason=payload.reason,
+            seen_version=payload.seen_version, force=payload.force,
+        )  # fmt: skip
     except ClaimedByOther as claimed:
         return Status(409, error_body("claimed", str(claimed)))
-    comment.refresh_from_db()
-    return Status(200, {"id": comment.pk, "status": comment.status, "action_id": action.pk})
+    except StateConflict as conflict:
+        return Status(409, error_body("conflict", f"{conflict} Send force: true to decide anyway."))
+    return Status(200, {"id": comment.pk, "status": comment.status, "action_id": action.pk,
+                        "version": comment.state_version})  # fmt: skip
 
 
 @router.post(

@@ -22,7 +22,7 @@ PER_PAGE = 20
 
 
 def _published(pk: int) -> Post:
-    return get_object_or_404(Post.objects.published().on_this_site().select_related("author"), pk=pk)
+    return get_object_or_404(Post.objects.public().on_this_site().select_related("author"), pk=pk)
 
 
 def _post_out(post: Post, request, *, detail: bool = False) -> dict:
@@ -40,9 +40,7 @@ def _post_out(post: Post, request, *, detail: bool = False) -> dict:
 
 @router.get("/posts", response=PostPage, summary="Published posts, newest first")
 def list_posts(request, page: int = Query(1, ge=1, le=100_000)):
-    posts = (
-        Post.objects.published().articles().select_related("author").prefetch_related("categories", "tags")
-    )
+    posts = Post.objects.public().articles().select_related("author").prefetch_related("categories", "tags")
     count = posts.count()
     pages = max(1, -(-count // PER_PAGE))
     chosen = posts[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -66,14 +64,23 @@ def get_thread(request, post_id: int, page: int = Query(1, ge=1, le=100_000)):
     except PageOutOfRange:
         return Status(404, error_body("not_found", "No such page of comments."))
     return {
-        "post_id": post.pk, "comment_count": post.comment_count, "page": thread.number,
+        "post_id": post.pk, "comment_count": post.comment_count, "moderation_note": post.moderation_note,
+        "page": thread.number,
         "pages": thread.num_pages, "comments": [thread_json(node, request) for node in thread.nodes],
     }  # fmt: skip
 
 
 @router.post(
     "/posts/{post_id}/comments",
-    response={201: SubmittedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: SubmittedOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },  # fmt: skip
     summary="Submit a comment: the same rules, limits and messages as the form",
 )
 def create_comment(request, post_id: int, payload: CommentIn):

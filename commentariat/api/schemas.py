@@ -56,6 +56,7 @@ class CommentOut(Schema):
 class ThreadOut(Schema):
     post_id: int
     comment_count: int
+    moderation_note: str = Field(description="The moderators' public note on this discussion, or empty.")
     page: int
     pages: int
     comments: list[CommentOut]
@@ -90,17 +91,28 @@ class QueueItemOut(Schema):
     ip_address: str | None
     body: str
     created_at: datetime
+    version: int = Field(
+        description="The comment's state version: send it back as seen_version with a decision."
+    )
 
 
 class DecisionIn(Schema):
     decision: str = Field(pattern="^(approve|spam|remove|hold)$")
     reason: str = Field("", max_length=300)
+    seen_version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31,
+        description="The version you decided on (from the queue); a changed comment answers 409.",
+    )
+    force: bool = Field(False, description="Decide even if the comment changed since seen_version.")
 
 
 class DecisionOut(Schema):
     id: int
     status: str
     action_id: int
+    version: int
 
 
 class BanIn(Schema):

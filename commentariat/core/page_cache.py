@@ -17,10 +17,12 @@ form), anything but GET/HEAD, and responses that are not a plain 200.
 import hashlib
 import logging
 import re
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -45,8 +47,18 @@ STORED_KEY = "commentariat.page_cache.stored"
 
 
 def bump(scope: str) -> None:
-    """Invalidate every cached page of a scope: 'site', 'lists', or 'post:<id>'."""
-    _version_store().bump(scope)
+    """Invalidate every cached page of a scope: 'site', 'lists', or 'post:<id>', once the current
+    transaction commits (at once outside one).
+
+    Bumped before the commit, a reader arriving in between would read the new version and the
+    old rows, and store the old page under the new version for everyone.
+    """
+    after_commit(partial(_version_store().bump, scope))
+
+
+def after_commit(callback) -> None:
+    """Run callback when the current transaction commits, or now when there is none."""
+    transaction.on_commit(callback)
 
 
 def _versions(scope: str) -> str:
@@ -77,21 +89,22 @@ def _settings_changed(setting, **kwargs):
         _store["current"] = None
 
 
-def cache_page_as(request, scope: str) -> None:
-    """Mark this request's page as cacheable for anonymous readers, under a scope.
+def cache_page_as(request, scope: str) -> bool:
+    """Mark this request's page as cacheable for anonymous readers, under a scope; True if it is.
 
     Call it before reading what the page shows: the scope's version is read here, so that a
     change committed while the page renders leaves this page under the old version (unused),
-    never a stale page under the new one.
+    never a stale page under the new one. (What was read before the call must be read again.)
     """
     if not _cacheable_request(request):
-        return
+        return False
     try:
         request.page_cache_versions = _versions(scope)
     except Exception:  # the cache is an optimisation: without it, the page is not stored
         logger.warning("Page cache: could not read the version of %s", scope, exc_info=True)
-        return
+        return False
     request.page_cache_scope = scope
+    return True
 
 
 class PageCacheMiddleware:
@@ -122,12 +135,15 @@ class PageCacheMiddleware:
         except Exception:  # a full disk under the cache must not cost the reader the page
             logger.warning("Page cache: could not store %s", address, exc_info=True)
             return _serve(request, page, hit=False)
-        # The server-side layer (page_cache_wsgi/_asgi) keeps this response's final headers for
-        # its own hits; it finds the key in the WSGI environ or the ASGI scope.
-        request.META[STORED_KEY] = page_key
-        if hasattr(request, "scope"):
-            request.scope[STORED_KEY] = page_key
-        return _serve(request, page, hit=False)
+        answer = _serve(request, page, hit=False)
+        if answer.status_code == 200:
+            # The server-side layer (page_cache_wsgi/_asgi) keeps this response's final headers for
+            # its own hits; it finds the key in the WSGI environ or the ASGI scope. Never a 304's:
+            # they lack Content-Type, and every later reader would get the page without it.
+            request.META[STORED_KEY] = page_key
+            if hasattr(request, "scope"):
+                request.scope[STORED_KEY] = page_key
+        return answer
 
 
 _expiry_hooks: list = []

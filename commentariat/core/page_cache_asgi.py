@@ -44,7 +44,7 @@ class PageCacheASGIApplication:
         captured = {}
 
         async def capture(message):
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and message["status"] == 200:
                 captured["headers"] = [
                     (name.decode("latin-1"), value.decode("latin-1")) for name, value in message["headers"]
                 ]

@@ -103,7 +103,8 @@ class PageCacheApplication:
         captured = {}
 
         def capture(status, headers, exc_info=None):
-            captured["headers"] = headers
+            if status.startswith("200"):  # a 304's headers would serve later readers no Content-Type
+                captured["headers"] = headers
             return start_response(status, headers, exc_info)
 
         result = self.application(environ, capture)

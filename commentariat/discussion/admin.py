@@ -11,17 +11,18 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["author_name", "author_email", "body"]
     raw_id_fields = ["post", "parent"]
     # Status changes go through the services (numbering, counts), never a bare field edit.
-    readonly_fields = ["status", "number", "depth", "published_at", "ip_address", "user_agent"]
+    readonly_fields = ["status", "number", "depth", "published_at", "ip_address", "user_agent",
+                       "decided_by", "decided_status", "decided_at"]  # fmt: skip
     actions = ["approve_selected", "remove_selected"]
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset):
         for comment in queryset.select_related("post", "parent"):
-            approve_comment(comment=comment)
+            approve_comment(comment=comment, by=request.user)
         self.message_user(request, f"Approved {queryset.count()} comment(s).", messages.SUCCESS)
 
     @admin.action(description="Remove selected comments", permissions=["change"])
     def remove_selected(self, request, queryset):
         for comment in queryset:
-            remove_comment(comment=comment)
+            remove_comment(comment=comment, by=request.user)
         self.message_user(request, f"Removed {queryset.count()} comment(s).", messages.SUCCESS)

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
-from commentariat.publishing.models import Post
-from commentariat.publishing.selectors import get_published_post_or_404
+from commentariat.publishing.selectors import get_public_post_or_404
 
 from .models import Comment
 
@@ -24,7 +23,7 @@ class LatestCommentsFeed(Feed):
         return f"{post.get_absolute_url()}#comments" if post else "/"
 
     def items(self, post=None):
-        comments = Comment.objects.public().filter(post__in=Post.objects.published()).exclude(number="")
+        comments = Comment.objects.public().exclude(number="")
         if post is not None:
             comments = comments.filter(post=post)
         return comments.select_related("post").order_by("-published_at", "-pk")[:FEED_ITEMS]
@@ -47,7 +46,7 @@ class LatestCommentsFeed(Feed):
 
 class PostCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, year, month, slug):
-        return get_published_post_or_404(year=year, month=month, slug=slug)
+        return get_public_post_or_404(year=year, month=month, slug=slug)
 
 
 class AtomLatestCommentsFeed(LatestCommentsFeed):

@@ -91,7 +91,7 @@ class CommentForm(forms.Form):
         data = super().clean()
         # Naive bots fill every field, including the one people never see ...
         if self.data.get("homepage"):
-            raise forms.ValidationError(BOT_MESSAGE, code="bot")
+            raise forms.ValidationError(BOT_MESSAGE, code="honeypot")
         self._check_started(self.data.get("started", ""))
         return data
 

@@ -5,6 +5,8 @@ from django.urls import reverse
 from commentariat.core.markup import render_comment_html, render_wordpress_html
 from commentariat.core.models import TimeStampedModel
 
+from . import visibility
+
 # Sequences are zero-padded in sort_key so that ordering by it gives the thread in reading order.
 SORT_KEY_DIGITS = 6
 
@@ -18,8 +20,12 @@ def render_comment_body(body: str, body_format: str) -> str:
 
 class CommentQuerySet(models.QuerySet):
     def public(self):
-        """Comments readers may see (pingbacks and trackbacks are kept, never shown)."""
-        return self.filter(status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT)
+        """Comments anyone may see anywhere: shown in their thread, on a post open to the public."""
+        return self.filter(visibility.public_condition_for_comments())
+
+    def shown_in_thread(self):
+        """Comments the thread shows to whoever may read its post (approved, not pingbacks)."""
+        return self.filter(visibility.shown_condition())
 
     def numbered(self):
         """Comments that were public at some point and so hold a number in their thread."""
@@ -32,6 +38,8 @@ class Comment(TimeStampedModel):
         APPROVED = "approved", "Approved"
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
+        # Deleted by its author in the edit window: its number and place stay, its text is never shown.
+        WITHDRAWN = "withdrawn", "Withdrawn by its author"
 
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment"
@@ -63,6 +71,15 @@ class Comment(TimeStampedModel):
     status_reason = models.CharField(max_length=300, blank=True, default="")
     spam_score = models.FloatField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Goes up with every change of status or text: a moderator's decision names the version they
+    # saw, and is refused when it has moved on (discussion/services/status.py).
+    state_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # The last human decision (a moderator's), which automatic and authors' changes never overrule.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_status = models.CharField(max_length=10, choices=Status, blank=True, default="", db_default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     # Posts that quote this comment ("Quote in a new post"); shown under it once published.
     quoted_in = models.ManyToManyField("publishing.Post", blank=True, related_name="quoted_comments")
@@ -133,7 +150,8 @@ class Comment(TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.APPROVED and self.kind == self.Kind.COMMENT
+        """Shown in its thread (whether its post is readable is the post's question)."""
+        return visibility.is_shown(self)
 
     def page_number(self) -> int:
         """The page of the thread this comment appears on."""

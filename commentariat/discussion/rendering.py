@@ -107,11 +107,12 @@ def _render_node(
     anchor = f"comment-{comment.pk}"
     if node.is_placeholder:
         number = _escape(comment.number)
+        note = "Deleted by its author." if comment.status == "withdrawn" else "Comment removed."
         parts.append(
             f'<li id="{anchor}" class="comment depth-{comment.depth} comment-removed">'
             f'<article aria-label="Comment {number}"><p class="comment-meta">'
             f'<a class="comment-number" href="#{anchor}">{number}</a></p>'
-            f'<p class="comment-removed-note">Comment removed.</p></article>'
+            f'<p class="comment-removed-note">{note}</p></article>'
         )
     else:
         pending = " comment-pending" if node.is_pending else ""

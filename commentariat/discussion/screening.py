@@ -34,6 +34,9 @@ class Screener(Protocol):
     def reader_notice(self, post: Post) -> str:
         """A short notice shown above the comment form, or ''."""
 
+    def note_refusal(self, refusal) -> None:
+        """A comment was refused before it was stored (discussion/refusals.py); keep it for moderators."""
+
 
 class ApproveEverything:
     def screen(self, comment: Comment) -> Screening:
@@ -44,6 +47,9 @@ class ApproveEverything:
 
     def reader_notice(self, post: Post) -> str:
         return ""
+
+    def note_refusal(self, refusal) -> None:
+        pass
 
 
 @cache

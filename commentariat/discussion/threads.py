@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from commentariat.publishing.models import Post
 
+from . import visibility
 from .models import Comment
 
 # What the page needs; the email and the raw text stay in the database.
@@ -19,6 +20,7 @@ _PAGE_FIELDS = (
     "post_id",
     "parent_id",
     "status",
+    "kind",
     "author_name",
     "author_url",
     "body_html",
@@ -39,6 +41,7 @@ class ThreadComment:
     post_id: int
     parent_id: int | None
     status: str
+    kind: str
     author_name: str
     author_url: str
     body_html: str
@@ -59,7 +62,7 @@ class ThreadComment:
 
     @property
     def is_public(self) -> bool:
-        return self.status == Comment.Status.APPROVED
+        return visibility.is_shown(self)
 
 
 @dataclass
@@ -108,10 +111,12 @@ def thread_page_count(post: Post) -> int:
     return max(1, -(-(last or 0) // per_page))
 
 
-def thread_page(post: Post, page_number: int = 1, *, pending_ids=()) -> ThreadPage:
+def thread_page(post: Post, page_number: int = 1, *, pending_ids=(), placeholder_ids=()) -> ThreadPage:
     """Top-level comments of one page with their replies; raises PageOutOfRange.
 
     pending_ids: comments held for review that this viewer wrote, shown to them alone.
+    placeholder_ids: hidden comments to show as placeholders even without replies (the one a
+    permalink asked for).
     """
     per_page = settings.COMMENTARIAT["COMMENTS_PER_PAGE"]
     num_pages = thread_page_count(post)
@@ -127,7 +132,9 @@ def thread_page(post: Post, page_number: int = 1, *, pending_ids=()) -> ThreadPa
     comments = [ThreadComment(*row) for row in rows]
     pending = _pending_for_viewer(post, pending_ids)
     return ThreadPage(
-        nodes=_build_tree(comments, pending, is_last_page=page_number == num_pages),
+        nodes=_build_tree(
+            comments, pending, is_last_page=page_number == num_pages, keep=frozenset(placeholder_ids)
+        ),
         number=page_number,
         num_pages=num_pages,
     )
@@ -147,7 +154,7 @@ def _pending_for_viewer(post: Post, pending_ids) -> list[ThreadComment]:
 
 
 def _build_tree(
-    comments: list[ThreadComment], pending: list[ThreadComment], *, is_last_page: bool
+    comments: list[ThreadComment], pending: list[ThreadComment], *, is_last_page: bool, keep=frozenset()
 ) -> list[ThreadNode]:
     nodes = {comment.pk: ThreadNode(comment) for comment in comments}
     roots: list[ThreadNode] = []
@@ -161,13 +168,13 @@ def _build_tree(
             nodes[comment.parent_id].children.append(node)
         elif comment.parent_id is None and is_last_page:
             roots.append(node)
-    return [node for node in roots if _keep(node)]
+    return [node for node in roots if _keep(node, keep)]
 
 
-def _keep(node: ThreadNode) -> bool:
-    """Drop hidden comments, unless a visible reply needs them as a placeholder."""
-    node.children = [child for child in node.children if _keep(child)]
+def _keep(node: ThreadNode, keep=frozenset()) -> bool:
+    """Drop hidden comments, unless a visible reply needs them as a placeholder (or it is asked for)."""
+    node.children = [child for child in node.children if _keep(child, keep)]
     if node.is_pending or node.comment.is_public:
         return True
     node.is_placeholder = True
-    return bool(node.children)
+    return bool(node.children) or node.comment.id in keep

@@ -3,21 +3,27 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
+from commentariat.publishing import visibility as post_visibility
 from commentariat.publishing.models import Post
-from commentariat.publishing.selectors import get_published_page_or_404, get_published_post_or_404
+from commentariat.publishing.selectors import (
+    get_published_page_or_404,
+    get_published_post_or_404,
+    get_readable_post_or_404,
+)
+from commentariat.publishing.views import render_locked_post
 
-from . import commenter, edit_window, notifications
-from .exceptions import CommentRefused
+from . import commenter, edit_window, notifications, refusals
+from .exceptions import CommentRefused, DuplicateComment, EditClosed
 from .forms import CommentForm
 from .models import Comment
 from .screening import comments_closed_message, get_screener
 from .services import delete_own_comment, edit_own_comment, quote_in_new_post, submit_comment
+from .services.status import author_refusal
 from .structured_data import post_structured_data
 from .threads import PageOutOfRange, thread_page
 
@@ -25,15 +31,21 @@ from .threads import PageOutOfRange, thread_page
 @require_GET
 def post_detail(request, year, month, slug):
     post = get_published_post_or_404(year=year, month=month, slug=slug)
-    cache_page_as(request, f"post:{post.pk}")
-    return render_post_page(request, post)
+    return render_post_page(request, _cached_as_post(request, post))
 
 
 @require_GET
 def page_detail(request, slug):
     page = get_published_page_or_404(slug=slug)
-    cache_page_as(request, f"post:{page.pk}")
-    return render_post_page(request, page)
+    return render_post_page(request, _cached_as_post(request, page))
+
+
+def _cached_as_post(request, post: Post) -> Post:
+    """Mark the page cacheable under the post's scope; when it will be stored, read the post again
+    after the scope's version, so that an edit committed in between cannot be stored as current."""
+    if cache_page_as(request, f"post:{post.pk}"):
+        post = Post.objects.select_related("author").get(pk=post.pk)
+    return post
 
 
 @require_POST
@@ -47,8 +59,13 @@ def page_comment_create(request, slug):
 
 
 def _create_comment(request, post: Post):
+    if not post_visibility.may_read(request, post):
+        return render_locked_post(
+            request, post, error="Enter the post's password before commenting.", status=403
+        )
     form = CommentForm(request.POST, post=post)
     if not form.is_valid():
+        refusals.note_form_refusal(request, form, post=post)
         return render_post_page(request, post, comment_form=form, status=400)
     try:
         comment = submit_comment(
@@ -57,15 +74,30 @@ def _create_comment(request, post: Post):
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
+    except DuplicateComment as duplicate:
+        if edit_window.may_edit(request, duplicate.earlier.pk):
+            # The same browser sent the form twice: show it the comment it already wrote.
+            return redirect(duplicate.earlier.get_absolute_url())
+        refusals.note(request, "duplicate", post=post, fields=form.cleaned_data)
+        return _refused(request, post, form, duplicate)
     except CommentRefused as error:
-        form.add_error(None, str(error))
-        response = render_post_page(request, post, comment_form=form, status=error.status_code)
-        if error.retry_after:
-            response["Retry-After"] = str(error.retry_after)
-        return response
+        refusals.note_refused(request, error, post=post, fields=form.cleaned_data)
+        return _refused(request, post, form, error)
     except ValidationError as error:
         _add_field_errors(form, error)
         return render_post_page(request, post, comment_form=form, status=400)
+    return _submitted(request, form, post, comment)
+
+
+def _refused(request, post: Post, form: CommentForm, error: CommentRefused):
+    form.add_error(None, str(error))
+    response = render_post_page(request, post, comment_form=form, status=error.status_code)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _submitted(request, form: CommentForm, post: Post, comment: Comment):
     if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
         # Spam shows to its author as awaiting moderation too: a wrongly caught reader is
         # reassured, and a spammer learns nothing about the filter.
@@ -83,19 +115,34 @@ def _create_comment(request, post: Post):
 
 @require_GET
 def comment_permalink(request, pk):
-    comment = get_object_or_404(Comment.objects.numbered().select_related("post"), pk=pk)
-    if not comment.post.is_published():
+    """The comment in its thread; a comment that is no longer public answers 410 with the thread at
+    its place and a note saying so (a redirect would send the browser to a page without it)."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    post = comment.post
+    if not post.is_published() or comment.kind != Comment.Kind.COMMENT:
         raise Http404("No comment here.")
-    return redirect(comment.get_absolute_url())
+    if comment.is_public:
+        return redirect(comment.get_absolute_url())
+    if not comment.number and comment.status == Comment.Status.PENDING:
+        raise Http404("No comment here.")  # never public: nothing to say about it
+    if not post_visibility.may_read(request, post):
+        return render_locked_post(request, post, status=410)
+    page = comment.page_number() if comment.number else 1
+    return render_post_page(request, post, status=410, page=page, gone=comment)
+
+
+def _edit_refused(request, comment: Comment, message: str):
+    context = {"comment": comment, "expired": True, "message": message}
+    return render(request, "discussion/comment_edit.html", context, status=403)
 
 
 def comment_edit(request, pk):
     """The author edits their comment within the edit window (a signed cookie proves it)."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    if not edit_window.may_edit(request, comment.pk) or comment.status == Comment.Status.REMOVED:
-        return render(
-            request, "discussion/comment_edit.html", {"comment": comment, "expired": True}, status=403
-        )
+    if not edit_window.may_edit(request, comment.pk):
+        return _edit_refused(request, comment, "")
+    if refusal := author_refusal(comment):
+        return _edit_refused(request, comment, refusal)
     error, status, body = "", 200, comment.body
     if request.method == "POST":
         body = request.POST.get("body", "")
@@ -103,6 +150,8 @@ def comment_edit(request, pk):
             edited = edit_own_comment(comment=comment, body=body)
         except ValidationError as invalid:
             error, status = " ".join(invalid.messages), 400
+        except EditClosed as closed:
+            return _edit_refused(request, comment, str(closed))
         else:
             if not edited.is_public:
                 commenter.add_pending_comment(request, edited.pk)
@@ -116,10 +165,11 @@ def comment_edit(request, pk):
 def comment_delete(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
     if not edit_window.may_edit(request, comment.pk):
-        return render(
-            request, "discussion/comment_edit.html", {"comment": comment, "expired": True}, status=403
-        )
-    delete_own_comment(comment=comment)
+        return _edit_refused(request, comment, "")
+    try:
+        delete_own_comment(comment=comment)
+    except EditClosed as closed:
+        return _edit_refused(request, comment, str(closed))
     return redirect(f"{comment.post.get_absolute_url()}#comments")
 
 
@@ -138,19 +188,27 @@ def quoted_in(comment_ids) -> dict[int, list[Post]]:
     """Published posts quoting each of these comments."""
     found: dict[int, list[Post]] = {}
     links = Comment.quoted_in.through.objects.filter(
-        comment_id__in=list(comment_ids),
-        post__status=Post.Status.PUBLISHED,
-        post__published_at__lte=timezone.now(),
+        comment_id__in=list(comment_ids), post__in=Post.objects.published()
     ).select_related("post")
     for link in links:
         found.setdefault(link.comment_id, []).append(link.post)
     return found
 
 
-def render_post_page(request, post: Post, *, comment_form: CommentForm | None = None, status=200):
-    """The reader's page: the post, one page of its thread, and the comment form."""
+def render_post_page(request, post: Post, *, comment_form: CommentForm | None = None, status=200,
+                     page: int | None = None, gone: Comment | None = None):  # fmt: skip
+    """The reader's page: the post, one page of its thread, and the comment form (or, for a
+    protected post this reader has not unlocked, the password form).
+
+    gone: a comment no longer public that the page is asked for; its place shows a note.
+    """
+    if not post_visibility.may_read(request, post):
+        return render_locked_post(request, post, status=status if status != 200 else 200)
     try:
-        thread = thread_page(post, _page_number(request), pending_ids=commenter.pending_comment_ids(request))
+        thread = thread_page(
+            post, page or _page_number(request), pending_ids=commenter.pending_comment_ids(request),
+            placeholder_ids=[gone.pk] if gone is not None and gone.number else (),
+        )  # fmt: skip
     except PageOutOfRange:
         raise Http404("No such page of comments.") from None
     if comment_form is None:
@@ -173,6 +231,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "comment_form": comment_form,
         "reply_to": reply_to,
         "removed_count": Comment.objects.filter(post=post, status=Comment.Status.REMOVED).count(),
+        "gone": gone,
         "structured_data": post_structured_data(
             post, thread, url=request.build_absolute_uri(post.get_absolute_url())
         ),
@@ -206,7 +265,7 @@ def _add_field_errors(form: CommentForm, error: ValidationError) -> None:
 @require_POST
 def follow_discussion(request, year, month, slug):
     """Every new comment on this post, by email (after confirming the address)."""
-    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
     email = request.POST.get("email", "").strip()
     try:
         EmailValidator()(email)

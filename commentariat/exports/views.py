@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from commentariat.core.net import client_ip
-from commentariat.publishing.selectors import get_published_post_or_404
+from commentariat.publishing.selectors import get_readable_post_or_404
 
 from .forms import EmailPostForm
 from .mail import EmailLimited, email_post, mail_configured
@@ -19,14 +19,14 @@ def _with_comments(request) -> bool:
 
 @require_GET
 def print_view(request, year, month, slug):
-    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
     url = request.build_absolute_uri(post.get_absolute_url())
     return HttpResponse(print_document(post, with_comments=_with_comments(request), url=url))
 
 
 @require_GET
 def pdf_view(request, year, month, slug):
-    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
     url = request.build_absolute_uri(post.get_absolute_url())
     pdf = post_pdf(post, with_comments=_with_comments(request), url=url)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -35,7 +35,7 @@ def pdf_view(request, year, month, slug):
 
 
 def email_view(request, year, month, slug):
-    post = get_published_post_or_404(year=year, month=month, slug=slug)
+    post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
     url = request.build_absolute_uri(post.get_absolute_url())
     context = {
         "post": post,

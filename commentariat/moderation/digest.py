@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commentariat.core.markup import html_to_text
+from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
 
+from .exceptions import ClaimedByOther
 from .models import DigestLink, DigestSubscriber
 from .services import decide_comment
 
@@ -41,13 +43,25 @@ def use_link(link: DigestLink) -> str:
         return "This link was already used."
     if not link.user.is_active or not link.user.has_perm("moderation.moderate_comments"):
         return "You can no longer moderate."
-    if link.comment.status != Comment.Status.PENDING:
+    if (
+        link.seen_version is None and link.comment.status != Comment.Status.PENDING
+    ):  # links sent before versions
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
         return f"Someone already decided: the comment is {link.comment.get_status_display().lower()}."
-    decide_comment(comment=link.comment, decision=link.decision, by=link.user, reason="From the email digest")
+    try:
+        # The link acts on the comment as the digest showed it: if anyone decided meanwhile (another
+        # moderator's link clicked at the same moment included), it records nothing.
+        decide_comment(comment=link.comment, decision=link.decision, by=link.user,
+                       reason="From the email digest", seen_version=link.seen_version)  # fmt: skip
+    except StateConflict as conflict:
+        message = f"Nothing was changed: {conflict}"
+    except ClaimedByOther as claimed:
+        return f"Nothing was changed: {claimed}"
+    else:
+        message = "Approved." if link.decision == "approve" else "Marked as spam."
     DigestLink.objects.filter(comment=link.comment, used_at__isnull=True).update(used_at=timezone.now())
-    return "Approved." if link.decision == "approve" else "Marked as spam."
+    return message
 
 
 def send_digests() -> int:
@@ -69,10 +83,8 @@ def send_digests() -> int:
             {
                 "comment": comment,
                 "excerpt": html_to_text(comment.body_html)[:400],
-                "approve_url": _url(
-                    DigestLink.objects.create(comment=comment, user=user, decision="approve")
-                ),
-                "spam_url": _url(DigestLink.objects.create(comment=comment, user=user, decision="spam")),
+                "approve_url": _url(_link(comment, user, "approve")),
+                "spam_url": _url(_link(comment, user, "spam")),
             }
             for comment in pending
         ]
@@ -88,6 +100,12 @@ def send_digests() -> int:
         message.send()
         sent += 1
     return sent
+
+
+def _link(comment: Comment, user, decision: str) -> DigestLink:
+    return DigestLink.objects.create(
+        comment=comment, user=user, decision=decision, seen_version=comment.state_version
+    )
 
 
 def _url(link: DigestLink) -> str:

@@ -4,6 +4,8 @@ from commentariat.discussion.exceptions import CommentRefused
 class CommenterBanned(CommentRefused):
     """A banned or suspended commenter; the message says until when, where it ends."""
 
+    refusal_reason = "banned"
+
     def __init__(self, until=None):
         if until is None:
             message = "You can no longer comment on this site."
@@ -14,6 +16,7 @@ class CommenterBanned(CommentRefused):
 
 class FloodLimited(CommentRefused):
     status_code = 429
+    refusal_reason = "flood"
 
     def __init__(self, retry_after: int):
         super().__init__(

@@ -5,6 +5,7 @@ from django import forms
 
 from commentariat.core import clock
 from commentariat.discussion.models import Comment
+from commentariat.publishing.models import Post
 
 from .models import ModerationAction, ModerationPolicy, Sanction
 
@@ -34,6 +35,15 @@ class QueueFilterForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(kind.value, kind.label) for kind in DECISIONS])
     reason = forms.CharField(required=False, max_length=500)
+    # The comment's state_version on the moderator's page; a decision on an outdated page is refused.
+    seen_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    force = forms.BooleanField(required=False, label="Decide anyway")
+
+    def decide_arguments(self) -> dict:
+        """The keyword arguments of decide_comment."""
+        data = self.cleaned_data
+        return {"decision": data["decision"], "reason": data["reason"],
+                "seen_version": data.get("seen_version"), "force": data.get("force", False)}  # fmt: skip
 
 
 class BulkDecisionForm(DecisionForm):
@@ -42,6 +52,11 @@ class BulkDecisionForm(DecisionForm):
         to_field_name="pk",
         error_messages={"required": "Select at least one comment (x)."},
     )
+
+    def seen_version(self, comment) -> int | None:
+        """The version of this comment the page showed (each item sends seen-<id>)."""
+        raw = self.data.get(f"seen-{comment.pk}", "")
+        return int(raw) if raw.isdigit() else None
 
 
 class EditCommentForm(forms.Form):
@@ -128,3 +143,16 @@ class PolicyForm(forms.ModelForm):
         if spam is not None and ham is not None and not 0 <= ham < spam <= 1:
             raise forms.ValidationError("Thresholds must satisfy 0 ≤ approve threshold < spam threshold ≤ 1.")
         return data
+
+
+class ThreadForm(forms.ModelForm):
+    reason = forms.CharField(required=False, max_length=500, label="Why (for the log)")
+
+    class Meta:
+        model = Post
+        fields = ["comments_open", "comment_mode", "moderation_note"]
+        labels = {"comments_open": "Comments open on this post", "comment_mode": "Moderation on this post",
+                  "moderation_note": "Note to readers, shown above the comment form"}  # fmt: skip
+        help_texts = {"moderation_note": "For example: “Comments here are read before they appear, because …”. "
+                                         "Public: in the page and the API."}  # fmt: skip
+        widgets = {"moderation_note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}

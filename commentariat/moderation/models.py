@@ -160,6 +160,7 @@ class ModerationAction(models.Model):
         SWITCH = "switch", "Switched mode automatically"
         PURGE = "purge", "Purged"
         UNDO = "undo", "Undid"
+        THREAD = "thread", "Changed a thread's settings"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -266,6 +267,8 @@ class DigestLink(models.Model):
     comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     decision = models.CharField(max_length=10)
+    # The comment's state_version when the digest was sent: a link acts only on what it showed.
+    seen_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 

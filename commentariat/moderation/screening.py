@@ -20,7 +20,7 @@ from commentariat.discussion.models import Comment
 from commentariat.discussion.screening import Screening
 from commentariat.publishing.models import Post
 
-from . import adaptive
+from . import adaptive, refusals
 from .exceptions import CommenterBanned
 from .flood import check_flood
 from .models import MODE_STRICTNESS, Mode, ModerationPolicy, Sanction
@@ -91,6 +91,9 @@ class ModerationScreener:
         if (post.comment_mode or policy.mode) == Mode.HOLD_ALL:
             return "Comments on this post are reviewed before they appear."
         return ""
+
+    def note_refusal(self, refusal) -> None:
+        refusals.record(refusal)
 
 
 def matching_sanction(*, email: str, ip: str | None, name: str) -> Sanction | None:

@@ -17,34 +17,36 @@ from .spam_filter import schedule_retraining
 
 Kind = ModerationAction.Kind
 
-_DECISIONS = {
-    Kind.APPROVE: discussion.approve_comment,
-    Kind.SPAM: discussion.mark_spam,
-    Kind.REMOVE: discussion.remove_comment,
-    Kind.HOLD: discussion.hold_comment,
-}
-_STATUS_DECISION = {
-    Comment.Status.APPROVED: Kind.APPROVE,
-    Comment.Status.SPAM: Kind.SPAM,
-    Comment.Status.REMOVED: Kind.REMOVE,
-    Comment.Status.PENDING: Kind.HOLD,
+# A decision's kind and the status it gives.
+DECISION_STATUS = {
+    Kind.APPROVE: Comment.Status.APPROVED,
+    Kind.SPAM: Comment.Status.SPAM,
+    Kind.REMOVE: Comment.Status.REMOVED,
+    Kind.HOLD: Comment.Status.PENDING,
 }
 
 
-@transaction.atomic
-def decide_comment(*, comment: Comment, decision: str, by, reason: str = "") -> ModerationAction:
-    """Approve, mark as spam, remove or hold a comment; raises ClaimedByOther."""
-    comment = Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
-    _ensure_not_claimed_by_other(comment, by)
-    before = {"status": comment.status}
-    _DECISIONS[decision](comment=comment)
-    action = _log(
-        by, decision, comment=comment, before=before, after={"status": comment.status}, reason=reason
-    )
-    Claim.objects.filter(comment=comment).delete()
-    if decision in (Kind.APPROVE, Kind.SPAM):
-        schedule_retraining()
-    schedule_daily_purge()
+def decide_comment(*, comment: Comment, decision: str, by, reason: str = "",
+                   seen_version: int | None = None, force: bool = False) -> ModerationAction:  # fmt: skip
+    """Approve, mark as spam, remove or hold a comment, and log it.
+
+    seen_version: the comment's state_version on the moderator's page; when it has changed since,
+    StateConflict says what happened (force: decide anyway). Raises ClaimedByOther.
+    """
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        _ensure_not_claimed_by_other(current, by)
+        before = {"status": current.status, "version": current.state_version}
+        stored = discussion.decide(
+            comment=current, to=DECISION_STATUS[decision], by=by, seen_version=seen_version, force=force
+        )
+        action = _log(by, decision, comment=stored, before=before,
+                      after={"status": stored.status, "version": stored.state_version}, reason=reason)  # fmt: skip
+        Claim.objects.filter(comment=stored).delete()
+        if decision in (Kind.APPROVE, Kind.SPAM):
+            schedule_retraining()
+        schedule_daily_purge()
+    discussion.status.sync(comment, stored)
     return action
 
 
@@ -59,19 +61,22 @@ def schedule_daily_purge() -> None:
 @transaction.atomic
 def undo_action(*, action: ModerationAction, by) -> ModerationAction:
     """Put a comment back to the status it had before a decision; raises NothingToUndo."""
-    if action.undone_by_id or action.comment_id is None or action.kind not in _DECISIONS:
+    if action.undone_by_id or action.comment_id is None or action.kind not in DECISION_STATUS:
         raise NothingToUndo("That decision cannot be undone.")
     comment = Comment.objects.select_for_update().get(pk=action.comment_id)
-    if comment.status != action.after.get("status"):
+    version = action.after.get("version")
+    if comment.status != action.after.get("status") or (
+        version is not None and version != comment.state_version
+    ):
         raise NothingToUndo("The comment has changed since; decide on it again instead.")
     previous = action.before["status"]
-    _DECISIONS[_STATUS_DECISION[previous]](comment=comment)
+    stored = discussion.decide(comment=comment, to=previous, by=by, seen_version=comment.state_version)
     undo = _log(
         by,
         Kind.UNDO,
-        comment=comment,
+        comment=stored,
         before=action.after,
-        after={"status": previous},
+        after={"status": previous, "version": stored.state_version},
         reason=f"Undid “{action.get_kind_display()}”",
     )
     action.undone_by = undo
@@ -87,6 +92,7 @@ def edit_comment(*, comment: Comment, body: str, by, reason: str = "") -> Modera
     comment.body = body
     discussion.validate_comment_limits(comment)
     comment.save(update_fields=["body", "updated_at"])
+    discussion.status.note_text_change(comment)
     return _log(by, Kind.EDIT, comment=comment, before=before, after={"body": body}, reason=reason)
 
 
@@ -155,13 +161,14 @@ def revoke_sanction(*, sanction: Sanction, by, reason: str = "") -> None:
 def remove_everything_by(*, email: str, by, reason: str) -> int:
     """Remove every visible or held comment written with this email address."""
     comments = Comment.objects.filter(author_email__iexact=email).exclude(
-        status__in=[Comment.Status.REMOVED, Comment.Status.SPAM]
+        status__in=[Comment.Status.REMOVED, Comment.Status.SPAM, Comment.Status.WITHDRAWN]
     )
     count = 0
     for comment in comments.select_related("post"):
-        before = {"status": comment.status}
-        discussion.remove_comment(comment=comment)
-        _log(by, Kind.REMOVE, comment=comment, before=before, after={"status": comment.status}, reason=reason)
+        before = {"status": comment.status, "version": comment.state_version}
+        stored = discussion.decide(comment=comment, to=Comment.Status.REMOVED, by=by)
+        _log(by, Kind.REMOVE, comment=stored, before=before,
+             after={"status": stored.status, "version": stored.state_version}, reason=reason)  # fmt: skip
         count += 1
     return count
 
@@ -189,6 +196,26 @@ def update_policy(
     return _log(by, Kind.POLICY, subject="moderation policy", before=before, after=after, reason=reason)
 
 
+THREAD_FIELDS = ("comments_open", "comment_mode", "moderation_note")
+
+
+@transaction.atomic
+def update_thread(*, post, changes: dict, by, reason: str = "") -> ModerationAction | None:
+    """A post's discussion settings (open, moderation mode, the public note); None when nothing changed."""
+    before, after = {}, {}
+    for field in THREAD_FIELDS:
+        if field in changes and getattr(post, field) != changes[field]:
+            before[field], after[field] = getattr(post, field), changes[field]
+            setattr(post, field, changes[field])
+    if not after:
+        return None
+    post.save(update_fields=[*after, "updated_at"])
+    return ModerationAction.objects.create(
+        created_at=clock.now(), actor=by, kind=Kind.THREAD, post=post, subject=post.title[:300],
+        before=before, after=after, reason=reason,
+    )  # fmt: skip
+
+
 def claim_comment(*, comment: Comment, by) -> Claim:
     """Work on a comment for a few minutes; raises ClaimedByOther when someone else is."""
     minutes = settings.COMMENTARIAT.get("CLAIM_MINUTES", 5)
@@ -206,7 +233,8 @@ def purge_removed_comments() -> int:
     days = settings.COMMENTARIAT.get("PURGE_REMOVED_AFTER_DAYS", 30)
     cutoff = clock.now() - timedelta(days=days)
     stale = Comment.objects.filter(
-        status__in=[Comment.Status.REMOVED, Comment.Status.SPAM], status_changed_at__lt=cutoff
+        status__in=[Comment.Status.REMOVED, Comment.Status.SPAM, Comment.Status.WITHDRAWN],
+        status_changed_at__lt=cutoff,
     )
     purged = 0
     for comment in stale.iterator():

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
+from commentariat.publishing.models import Post
 
-from . import digest, services
+from . import digest, refusals, services
 from .exceptions import ClaimedByOther, NothingToUndo
 from .forms import (
     BulkDecisionForm,
@@ -24,6 +26,7 @@ from .forms import (
     QueueFilterForm,
     ReplyForm,
     SanctionForm,
+    ThreadForm,
 )
 from .history import commenter_histories
 from .models import DigestSubscriber, ModerationAction, ModerationPolicy, Sanction
@@ -100,15 +103,11 @@ def comment_decide(request, pk):
     if not form.is_valid():
         return _answer(request, ok=False, message="Unknown decision.", status=400)
     try:
-        action = services.decide_comment(
-            comment=comment,
-            decision=form.cleaned_data["decision"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
+        action = services.decide_comment(comment=comment, by=request.user, **form.decide_arguments())
     except ClaimedByOther as error:
         return _answer(request, ok=False, message=str(error), status=409)
-    comment.refresh_from_db()
+    except StateConflict as conflict:
+        return _conflict(request, comment, form, str(conflict))
     return _answer(
         request,
         ok=True,
@@ -116,7 +115,22 @@ def comment_decide(request, pk):
         status_label=comment.get_status_display(),
         status=200,
         undo_url=reverse("moderation:action-undo", args=[action.pk]),
+        version=comment.state_version,
     )
+
+
+def _conflict(request, comment, form, message: str):
+    """The comment changed since the moderator's page was loaded: say how, and offer to decide anyway."""
+    comment.refresh_from_db()
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": False, "conflict": True, "message": message, "status_label": comment.get_status_display(),
+             "version": comment.state_version},
+            status=409,
+        )  # fmt: skip
+    context = {"comment": comment, "message": message, "decision": form.cleaned_data["decision"],
+               "reason": form.cleaned_data["reason"], "next": request.POST.get("next", "")}  # fmt: skip
+    return render(request, "moderation/decision_conflict.html", context, status=409)
 
 
 @require_POST
@@ -172,10 +186,13 @@ def bulk_decide(request):
                 decision=form.cleaned_data["decision"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                seen_version=form.seen_version(comment),
             )
             done += 1
         except ClaimedByOther as error:
             skipped.append(str(error))
+        except StateConflict as conflict:
+            skipped.append(f"Comment {comment.number or comment.pk}: {conflict}")
     messages.success(
         request, f"{done} comment(s) updated." + (f" Skipped: {' '.join(skipped)}" if skipped else "")
     )
@@ -313,6 +330,28 @@ def audit_log(request):
     )
 
 
+@staff_view()
+def thread_settings(request, pk):
+    """A post's discussion: open or closed, its moderation mode, and a public note to its readers."""
+    post = get_object_or_404(Post, pk=pk)
+    form = ThreadForm(request.POST or None, instance=Post.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.cleaned_data.items() if name != "reason"}
+        action = services.update_thread(post=post, changes=changes, by=request.user,
+                                        reason=form.cleaned_data["reason"])  # fmt: skip
+        messages.success(request, "Thread settings saved." if action else "Nothing changed.")
+        return redirect("moderation:thread", pk=pk)
+    return render(request, "moderation/thread_settings.html", {"post": post, "form": form})
+
+
+@staff_view()
+def refused_comments(request):
+    """How often each rule refused a comment before it was stored, per day, with the latest examples."""
+    return render(
+        request, "moderation/refusals.html", {"days": refusals.summary(), "kept": refusals.RETENTION_DAYS}
+    )
+
+
 @staff_view("moderation.change_policy")
 def policy_edit(request):
     policy = ModerationPolicy.current()
@@ -343,9 +382,13 @@ def _items(comments, user) -> list[dict]:
     ]
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 def _answer(request, *, ok: bool, message: str, status: int, **extra):
     """JSON for the keyboard-driven queue; a redirect with a message for plain forms."""
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if _wants_json(request):
         return JsonResponse({"ok": ok, "message": message, **extra}, status=status)
     (messages.success if ok else messages.error)(request, message)
     return _redirect_back(request)

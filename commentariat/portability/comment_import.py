@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from commentariat.discussion.models import SORT_KEY_DIGITS, Comment, render_comment_body
 from commentariat.discussion.services import refresh_comment_count
+from commentariat.discussion.services.status import status_after_import
 from commentariat.publishing.models import Post
 
 from .bulk import allocate_ids, insert_rows
@@ -191,12 +192,15 @@ def _count_label(c: IncomingComment) -> str:
 def _copy_fields(row, c: IncomingComment, parent_id: int | None) -> None:
     if isinstance(row, _NewComment):
         row.status_changed_at = c.created_at
-    elif row.status != c.status:
-        row.status_changed_at = timezone.now()
+        row.status, row.status_reason = c.status, "Imported"
+    else:
+        # A moderator's decision here, or its author's withdrawal, outranks the old site's status.
+        status = status_after_import(row, c.status)
+        if row.status != status:
+            row.status_changed_at = timezone.now()
+            row.status, row.status_reason = status, "Imported"
     row.parent_id = parent_id
     row.kind = c.kind
-    row.status = c.status
-    row.status_reason = "Imported"
     row.author_name = c.author_name[:200]
     row.author_email = c.author_email[:254]
     row.author_url = c.author_url

@@ -132,7 +132,7 @@ def _item(post: Post, site_url: str, zone, legacy_status: str, counts: Counter):
     _wp(item, "post_parent", 0)
     _wp(item, "menu_order", 0)
     _wp(item, "post_type", post.kind)
-    _wp(item, "post_password", "")
+    _wp(item, "post_password", post.password)
     _wp(item, "is_sticky", 0)
     for category in post.categories.all():
         _term_ref(item, "category", category)

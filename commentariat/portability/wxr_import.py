@@ -202,6 +202,8 @@ class _WxrImport:
             "status": status,
             "published_at": self._date(item.post_date_gmt, item.post_date),
             "comments_open": item.comment_status != "closed",
+            # A protected post stays protected: its body and comments only for readers with the password.
+            "password": item.post_password[:255],
         }
         dated = fields["published_at"]
         if status == Post.Status.DRAFT and item.post_date_gmt.startswith("0000"):

@@ -70,6 +70,7 @@ class WxrItem:
     post_date: str
     post_date_gmt: str
     comment_status: str
+    post_password: str
     post_name: str
     status: str
     post_type: str
@@ -179,6 +180,7 @@ def _item(element) -> WxrItem:
         post_date=_text(element, f"{wp}post_date"),
         post_date_gmt=_text(element, f"{wp}post_date_gmt"),
         comment_status=_text(element, f"{wp}comment_status"),
+        post_password=_text(element, f"{wp}post_password", strip=False),
         post_name=_text(element, f"{wp}post_name"),
         status=_text(element, f"{wp}status"),
         post_type=_text(element, f"{wp}post_type"),

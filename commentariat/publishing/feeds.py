@@ -33,7 +33,8 @@ class LatestPostsFeed(Feed):
         return ""
 
     def posts(self, obj):
-        return Post.objects.published().articles()
+        # Password-protected posts stay out of feeds: a feed reader cannot enter a password.
+        return Post.objects.public().articles()
 
     def items(self, obj=None):
         return self.posts(obj).select_related("author").prefetch_related("categories", "tags")[:FEED_ITEMS]
@@ -85,7 +86,7 @@ class TagFeed(CategoryFeed):
 class AuthorFeed(LatestPostsFeed):
     def get_object(self, request, username):
         author = get_object_or_404(get_user_model(), username=username)
-        if not Post.objects.published().articles().filter(author=author).exists():
+        if not Post.objects.public().articles().filter(author=author).exists():
             raise Http404("No posts by this author.")
         return author
 

@@ -34,11 +34,14 @@ class PostEditorForm(forms.ModelForm):
             "author",
             "status",
             "comments_open",
+            "password",
         ]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 22, "class": "editor-body"}),
             "excerpt": forms.Textarea(attrs={"rows": 2}),
             "categories": forms.CheckboxSelectMultiple,
+            # Writers share it with their readers: shown as typed, like WordPress's editor.
+            "password": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         help_texts = {"slug": "Part of the address; made from the title when empty."}
 

@@ -7,18 +7,24 @@ from django.utils.text import Truncator
 from commentariat.core.markup import html_to_text, render_post_html, render_wordpress_html
 from commentariat.core.models import TimeStampedModel
 
+from . import visibility
+
 EXCERPT_WORDS = 45
 # Pages live at /slug/: these first segments belong to the site itself.
 RESERVED_PAGE_SLUGS = frozenset(
     {"admin", "api", "comments", "editor", "embed", "feed", "feeds", "healthz", "media", "moderation", "search",
-     "sitemap", "static", "tag", "category", "author", "print", "pdf", "email"}
+     "sitemap", "static", "tag", "category", "author", "print", "pdf", "email", "unlock"}
 )  # fmt: skip
 
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """Posts and pages readers may see: published, and their time has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Posts and pages whose time has come: listed, even when a password guards the body."""
+        return self.filter(visibility.published_condition())
+
+    def public(self):
+        """Published posts anyone may read (no password): feeds, search, sitemap, API, exports."""
+        return self.filter(visibility.public_condition())
 
     def articles(self):
         """Dated posts, as lists and archives show them (pages stand apart)."""
@@ -104,6 +110,14 @@ class Post(TimeStampedModel):
         default=CommentMode.SITE,
         help_text="Overrides the site's moderation mode for this post.",
     )
+    # As WordPress has it: title and excerpt are listed; body and discussion only for readers who
+    # entered the password (publishing/visibility.py).
+    password = models.CharField(
+        max_length=255, blank=True, default="", db_default="",
+        help_text="Readers must enter it to see the post and its comments. Empty: public.",
+    )  # fmt: skip
+    # A moderator's public word on this thread ("Comments here are read before they appear because…").
+    moderation_note = models.CharField(max_length=500, blank=True, default="", db_default="")
     # Approved comments, kept by the discussion app so lists need no join.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -157,11 +171,15 @@ class Post(TimeStampedModel):
         )
 
     def is_published(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return visibility.is_published(self)
+
+    def is_public(self) -> bool:
+        """Published, and readable without a password."""
+        return visibility.is_public(self)
+
+    @property
+    def is_protected(self) -> bool:
+        return bool(self.password)
 
     def accepts_comments(self) -> bool:
         return self.comments_open and self.is_published()
@@ -172,9 +190,11 @@ class Post(TimeStampedModel):
 
     @property
     def summary(self) -> str:
-        """The excerpt, or the opening words of the body."""
+        """The excerpt, or the opening words of the body (never of a password-protected body)."""
         if self.excerpt:
             return self.excerpt
+        if self.password:
+            return "This post is protected by a password."
         return Truncator(html_to_text(self.body_html)).words(EXCERPT_WORDS)
 
 

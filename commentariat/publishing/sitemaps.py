@@ -4,14 +4,14 @@ from .models import Post
 
 
 class PostSitemap(Sitemap):
-    """Every published post and page; drafts and scheduled posts never appear."""
+    """Every post and page open to the public; drafts, scheduled and password-protected posts never appear."""
 
     changefreq = "weekly"
     limit = 5000
 
     def items(self):
         return (
-            Post.objects.published()
+            Post.objects.public()
             .on_this_site()
             .only("slug", "kind", "published_at", "created_at", "updated_at")
             .order_by("pk")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("author/<str:username>/", views.author_posts, name="author"),
     path("author/<str:username>/feed/", AuthorFeed(), name="author-feed"),
     path("author/<str:username>/feed/atom/", atom(AuthorFeed)(), name="author-feed-atom"),
+    path("unlock/<int:pk>/", views.post_unlock, name="post-unlock"),
     path("editor/", editor.post_index, name="editor"),
     path("editor/new/", editor.post_edit, name="editor-new"),
     path("editor/<int:pk>/", editor.post_edit, name="editor-edit"),

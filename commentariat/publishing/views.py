@@ -2,13 +2,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.views.generic.dates import MonthArchiveView
 
+from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
+from commentariat.core.rate_limit import over_limit
 
+from . import visibility
 from .models import Category, Post, Tag
+
+PASSWORD_TRIES_PER_HOUR = 30
 
 
 def post_list(request):
@@ -72,3 +78,24 @@ class PostMonthArchiveView(MonthArchiveView):
 
 
 post_archive_month = PostMonthArchiveView.as_view()
+
+
+@require_POST
+def post_unlock(request, pk):
+    """A reader gives a protected post's password; right, and the browser may read it."""
+    post = get_object_or_404(Post.objects.published().exclude(password=""), pk=pk)
+    wait = over_limit(
+        f"post-password:{client_ip(request)}", limit=PASSWORD_TRIES_PER_HOUR, window_seconds=3600
+    )
+    if wait:
+        return render_locked_post(request, post, error="Too many tries. Please wait a while and try again.",
+                                  status=429)  # fmt: skip
+    response = redirect(post.get_absolute_url())
+    if not visibility.unlock(request, response, post, request.POST.get("post_password", "")):
+        return render_locked_post(request, post, error="That is not the password of this post.", status=403)
+    return response
+
+
+def render_locked_post(request, post: Post, *, error: str = "", status: int = 200):
+    """A password-protected post as readers without its password see it: title, excerpt, the form."""
+    return render(request, "publishing/post_locked.html", {"post": post, "error": error}, status=status)

@@ -1,6 +1,7 @@
 """Full-text search over posts and comments: SQLite FTS5 on the default database, PostgreSQL
-full text on the scale path, behind one function. Only what readers may see is found:
-published posts whose time has come, approved comments on them."""
+full text on the scale path, behind one function. Only what anyone may see is found: the
+condition is compiled from Post.objects.public() and Comment.objects.public(), the one
+definition of visibility, into the raw SQL below."""
 
 import html
 from dataclasses import dataclass
@@ -8,6 +9,9 @@ from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
+
+from commentariat.discussion.models import Comment
+from commentariat.publishing.models import Post
 
 from .query import fts5_query, parse_query, tsquery_parts
 
@@ -47,38 +51,53 @@ def mark(snippet: str) -> str:
     return html.escape(snippet).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
+def _visible(kind: str) -> tuple[str, list]:
+    """The WHERE condition of what anyone may see, compiled from the querysets that define it;
+    it names the tables "discussion_comment" and "publishing_post" as the joins below do."""
+    if kind == "comments":
+        queryset = Comment.objects.public().exclude(number="")
+    else:
+        queryset = Post.objects.public().on_this_site()
+    compiler = queryset.query.get_compiler(connection=connection)
+    compiler.setup_query()
+    sql, params = compiler.compile(queryset.query.where)
+    return sql, list(params)
+
+
 # The full-text table drives every join (CROSS JOIN keeps SQLite from starting at the posts and
 # testing each against the index); snippets are made for the page's rows only.
 _SQLITE_POSTS = """
-    FROM search_post_fts f CROSS JOIN publishing_post p ON p.id = f.rowid
-    WHERE search_post_fts MATCH %s AND p.status = 'published' AND p.published_at <= %s AND p.kind != 'embedded'
+    FROM search_post_fts f CROSS JOIN publishing_post ON publishing_post.id = f.rowid
+    WHERE search_post_fts MATCH %s AND {visible}
 """
 _SQLITE_COMMENTS = """
-    FROM search_comment_fts f CROSS JOIN discussion_comment c ON c.id = f.rowid
-    CROSS JOIN publishing_post p ON p.id = c.post_id
-    WHERE search_comment_fts MATCH %s AND c.status = 'approved' AND c.kind = 'comment' AND c.number != ''
-      AND p.status = 'published' AND p.published_at <= %s
+    FROM search_comment_fts f CROSS JOIN discussion_comment ON discussion_comment.id = f.rowid
+    CROSS JOIN publishing_post ON publishing_post.id = discussion_comment.post_id
+    WHERE search_comment_fts MATCH %s AND {visible}
 """
 
 
 def _sqlite(kind: str, match: str, limit: int, offset: int) -> Results:
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     comments = kind == "comments"
     table, column, words = ("search_comment_fts", 1, 24) if comments else ("search_post_fts", 1, 30)
+    visible, visible_params = _visible(kind)
+    where = (_SQLITE_COMMENTS if comments else _SQLITE_POSTS).format(visible=visible)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {_SQLITE_COMMENTS if comments else _SQLITE_POSTS}", [match, now])
+        cursor.execute(f"SELECT count(*) {where}", [match, *visible_params])
         total = cursor.fetchone()[0]
         if comments:
             cursor.execute(
-                f"""SELECT c.id, p.title, c.published_at, p.id, c.author_name, c.number
-                    {_SQLITE_COMMENTS} ORDER BY f.rank LIMIT %s OFFSET %s""",
-                [match, now, limit, offset],
+                f"""SELECT discussion_comment.id, publishing_post.title, discussion_comment.published_at,
+                           publishing_post.id, discussion_comment.author_name, discussion_comment.number
+                    {where} ORDER BY f.rank LIMIT %s OFFSET %s""",
+                [match, *visible_params, limit, offset],
             )
         else:
             cursor.execute(
-                f"""SELECT p.id, p.title, p.published_at, p.id {_SQLITE_POSTS}
+                f"""SELECT publishing_post.id, publishing_post.title, publishing_post.published_at,
+                           publishing_post.id {where}
                     ORDER BY f.rank LIMIT %s OFFSET %s""",
-                [match, now, limit, offset],
+                [match, *visible_params, limit, offset],
             )
         rows = cursor.fetchall()
         snippets = {}
@@ -106,8 +125,8 @@ def _sqlite_datetime(value):
     return timezone.make_aware(parsed, timezone.UTC) if parsed and timezone.is_naive(parsed) else parsed
 
 
-_PG_POST_VECTOR = "p.search_vector"
-_PG_COMMENT_VECTOR = "c.search_vector"
+_PG_POST_VECTOR = "publishing_post.search_vector"
+_PG_COMMENT_VECTOR = "discussion_comment.search_vector"
 
 
 def _postgresql(kind: str, terms, limit: int, offset: int) -> Results:
@@ -116,39 +135,40 @@ def _postgresql(kind: str, terms, limit: int, offset: int) -> Results:
         return Results([], 0)
     query_sql = " && ".join(f"{function}('english'::regconfig, %s)" for function, _ in parts)
     query_args = [argument for _, argument in parts]
-    now = timezone.now()
+    visible, visible_params = _visible(kind)
     options = (
         f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=…"
     )
     with connection.cursor() as cursor:
         if kind == "comments":
-            where = f"""FROM discussion_comment c JOIN publishing_post p ON p.id = c.post_id, (SELECT {query_sql}) AS q(query)
-                WHERE {_PG_COMMENT_VECTOR} @@ q.query AND c.status = 'approved' AND c.kind = 'comment'
-                  AND c.number != '' AND p.status = 'published' AND p.published_at <= %s"""
-            cursor.execute(f"SELECT count(*) {where}", [*query_args, now])
+            where = f"""FROM discussion_comment
+                JOIN publishing_post ON publishing_post.id = discussion_comment.post_id, (SELECT {query_sql}) AS q(query)
+                WHERE {_PG_COMMENT_VECTOR} @@ q.query AND {visible}"""
+            cursor.execute(f"SELECT count(*) {where}", [*query_args, *visible_params])
             total = cursor.fetchone()[0]
             cursor.execute(
                 f"""SELECT id, title, ts_headline('english'::regconfig, body, query, %s), published_at, post_id,
                            author_name, number
-                    FROM (SELECT c.id, p.title, c.body, q.query, c.published_at, p.id AS post_id, c.author_name,
-                                 c.number, ts_rank_cd({_PG_COMMENT_VECTOR}, q.query) AS rank
-                          {where} ORDER BY rank DESC, c.id DESC LIMIT %s OFFSET %s) AS found
+                    FROM (SELECT discussion_comment.id, publishing_post.title, discussion_comment.body, q.query,
+                                 discussion_comment.published_at, publishing_post.id AS post_id,
+                                 discussion_comment.author_name, discussion_comment.number,
+                                 ts_rank_cd({_PG_COMMENT_VECTOR}, q.query) AS rank
+                          {where} ORDER BY rank DESC, discussion_comment.id DESC LIMIT %s OFFSET %s) AS found
                     ORDER BY rank DESC, id DESC""",
-                [options, *query_args, now, limit, offset],
+                [options, *query_args, *visible_params, limit, offset],
             )
         else:
-            where = f"""FROM publishing_post p, (SELECT {query_sql}) AS q(query)
-                WHERE {_PG_POST_VECTOR} @@ q.query AND p.status = 'published' AND p.published_at <= %s
-                  AND p.kind != 'embedded'"""
-            cursor.execute(f"SELECT count(*) {where}", [*query_args, now])
+            where = f"""FROM publishing_post, (SELECT {query_sql}) AS q(query)
+                WHERE {_PG_POST_VECTOR} @@ q.query AND {visible}"""
+            cursor.execute(f"SELECT count(*) {where}", [*query_args, *visible_params])
             total = cursor.fetchone()[0]
             cursor.execute(
                 f"""SELECT id, title, ts_headline('english'::regconfig, search_text, query, %s), published_at, id
-                    FROM (SELECT p.id, p.title, p.search_text, q.query, p.published_at,
-                                 ts_rank_cd(p.search_vector, q.query) AS rank
-                          {where} ORDER BY rank DESC, p.published_at DESC LIMIT %s OFFSET %s) AS found
+                    FROM (SELECT publishing_post.id, publishing_post.title, publishing_post.search_text, q.query,
+                                 publishing_post.published_at, ts_rank_cd({_PG_POST_VECTOR}, q.query) AS rank
+                          {where} ORDER BY rank DESC, publishing_post.published_at DESC LIMIT %s OFFSET %s) AS found
                     ORDER BY rank DESC, published_at DESC""",
-                [options, *query_args, now, limit, offset],
+                [options, *query_args, *visible_params, limit, offset],
             )
         rows = cursor.fetchall()
     return Results([Hit(row[0], row[1], mark(row[2]), row[3], row[4], *row[5:]) for row in rows], total)

@@ -44,4 +44,4 @@ def search_page(request):
 @require_GET
 def result(request, pk):
     """A found post or page, at its own address."""
-    return redirect(get_object_or_404(Post.objects.published(), pk=pk))
+    return redirect(get_object_or_404(Post.objects.public(), pk=pk))

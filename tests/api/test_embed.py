@@ -37,7 +37,7 @@ def test_the_script_is_small_and_served_to_any_site(client):
 
 def test_the_first_comment_creates_the_thread_and_readers_see_it_without_cookies(client):
     empty = client.get("/embed/thread", {"url": PAGE}, HTTP_ORIGIN=BLOG).json()
-    assert empty == {"url": PAGE, "comment_count": 0, "open": True, "comments": []}
+    assert empty == {"url": PAGE, "comment_count": 0, "open": True, "comments": [], "moderation_note": ""}
     created = post_comment(client, comment())
     assert created.status_code == 201 and created["Access-Control-Allow-Origin"] == BLOG
     assert created.json()["number"] == "1"

@@ -66,7 +66,7 @@ def test_reader_with_a_held_comment_never_gets_or_gives_a_cached_page(post):
     Client().get(post.get_absolute_url())
     reader = Client()
     with mock.patch(
-        "commentariat.discussion.services.screen_comment",
+        "commentariat.discussion.services.submission.screen_comment",
         return_value=Screening(Comment.Status.PENDING, "test"),
     ):
         reader.post(post.get_absolute_url() + "comments/", comment_form(body="Mine, held."))

@@ -48,7 +48,7 @@ def test_the_author_deletes_their_comment(client, post):
     comment = write(client, post)
     client.post(f"/comments/{comment.pk}/delete/")
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.REMOVED and comment.status_reason == "Deleted by its author."
+    assert comment.status == Comment.Status.WITHDRAWN and comment.status_reason == "Deleted by its author."
 
 
 def test_other_browsers_forged_and_expired_tokens_are_refused_and_nothing_changes(client, post, settings):

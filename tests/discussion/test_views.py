@@ -194,7 +194,7 @@ def test_closed_post_says_so_and_refuses_comments(client, author):
 
 
 def test_held_comment_shows_to_its_author_alone(client, post):
-    with mock.patch("commentariat.discussion.services.screen_comment", return_value=HELD):
+    with mock.patch("commentariat.discussion.services.submission.screen_comment", return_value=HELD):
         response = client.post(_comment_url(post), comment_form(body="Held for review."))
     comment = Comment.objects.get()
     assert response.url.endswith(f"#comment-{comment.pk}")
@@ -279,7 +279,7 @@ def test_json_ld_cannot_break_out_of_its_script_element(client, post):
 
 
 def test_permalink_of_a_held_comment_is_not_found(client, post):
-    with mock.patch("commentariat.discussion.services.screen_comment", return_value=HELD):
+    with mock.patch("commentariat.discussion.services.submission.screen_comment", return_value=HELD):
         held = make_comment(post)
     assert client.get(held.get_permalink()).status_code == 404
 

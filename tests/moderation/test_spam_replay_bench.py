@@ -22,14 +22,14 @@ def _rows(prefix: str, count: int):
             f"{prefix}s{i}",
             f"Bot {i}",
             "2026-01-01T00:00:00",
-            f"subscribe to my channel for free prizes http://prize{i}.example",
+            f"subscribe to my channel for free prizes http://{prefix}prize{i}.example",
             1,
         )
         yield (
             f"{prefix}h{i}",
             f"Reader {i}",
             "2026-01-01T00:00:00",
-            f"The argument about the levy in paragraph {i} is weaker than it looks.",
+            f"The argument about the levy in paragraph {prefix}{i} is weaker than it looks.",
             0,
         )
 

@@ -2,11 +2,25 @@
 (function () {
   "use strict";
 
-  // A permalink to a comment on another page of the thread: ask the server where it lives.
+  // A permalink to a comment on another page of the thread: ask the server where it lives,
+  // once. (If the server sends the browser back here and the comment is still missing, stay:
+  // asking again would go round in circles.)
   var match = /^#comment-(\d+)$/.exec(window.location.hash);
-  if (match && !document.getElementById("comment-" + match[1])) {
+  if (match && !document.getElementById("comment-" + match[1]) && !askedRecently(match[1])) {
     window.location.replace("/comments/" + match[1] + "/");
     return;
+  }
+
+  function askedRecently(id) {
+    var key = "commentariat-asked-" + id;
+    try {
+      var last = Number(window.sessionStorage.getItem(key) || 0);
+      if (Date.now() - last < 30000) return true;
+      window.sessionStorage.setItem(key, String(Date.now()));
+      return false;
+    } catch (error) {
+      return true;  // no storage (privacy settings): never risk a loop
+    }
   }
 
   var respond = document.getElementById("respond");

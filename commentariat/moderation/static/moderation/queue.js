@@ -31,13 +31,13 @@
 
   function say(item, text) { item.querySelector(".item-result").textContent = text; }
 
-  function focusItem(index) {
+  function focusItem(index, keepFocus) {
     if (!items.length) return;
     current = Math.max(0, Math.min(items.length - 1, index));
     items.forEach(function (el) { el.classList.remove("is-current"); });
     var item = items[current];
     item.classList.add("is-current");
-    item.focus({ preventScroll: true });
+    if (!keepFocus) item.focus({ preventScroll: true });
     item.scrollIntoView({ block: "nearest" });
     post(item.dataset.claimUrl).then(function (answer) {
       if (!answer.ok) { markClaimed(item, answer.message); }
@@ -51,17 +51,39 @@
     note.textContent = message;
   }
 
-  function decide(decision) {
+  function decide(decision, force) {
     var item = items[current];
     if (!item) return;
-    post(item.dataset.decideUrl, { decision: decision }).then(function (answer) {
+    var body = { decision: decision, seen_version: item.dataset.version };
+    if (force) body.force = "on";
+    post(item.dataset.decideUrl, body).then(function (answer) {
       say(item, answer.message);
+      if (answer.conflict) { offerDecideAnyway(item, decision, answer); return; }
       if (!answer.ok) { if (answer.message) markClaimed(item, answer.message); return; }
+      item.dataset.version = answer.version;
       item.classList.add("decided");
       item.querySelector(".item-status").textContent = answer.status_label;
       lastUndo = { url: answer.undo_url, item: item };
       focusItem(current + 1);
     });
+  }
+
+  // Another moderator (or the author) changed the comment since this page was loaded: nothing
+  // was decided; show what happened and let the moderator confirm.
+  function offerDecideAnyway(item, decision, answer) {
+    item.querySelector(".item-status").textContent = answer.status_label;
+    item.dataset.version = answer.version;
+    var result = item.querySelector(".item-result");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "decide-anyway";
+    button.textContent = "Decide anyway";
+    button.addEventListener("click", function () {
+      current = items.indexOf(item);
+      decide(decision, true);
+    });
+    result.appendChild(document.createTextNode(" "));
+    result.appendChild(button);
   }
 
   function undo() {
@@ -107,6 +129,21 @@
     if (tag === "input" || tag === "textarea" || tag === "select") return;
     var action = keys[event.key];
     if (action) { event.preventDefault(); if (current < 0 && event.key !== "u") { focusItem(0); if (event.key === "j") return; } action(); }
+  });
+
+  // A click on an item (not on its links or buttons) takes it, as moving to it with the keys does.
+  queue.addEventListener("click", function (event) {
+    var item = event.target.closest(".queue-item");
+    if (!item || event.target.closest("a, button, input, label")) return;
+    var index = items.indexOf(item);
+    if (index !== current) focusItem(index);
+  });
+  // A button pressed in an item claims it first (the requests of this page go one after another).
+  queue.addEventListener("focusin", function (event) {
+    var item = event.target.closest(".queue-item");
+    if (!item || item === event.target) return;
+    var index = items.indexOf(item);
+    if (index !== current) focusItem(index, true);
   });
 
   // Keep the claims of other moderators visible without reloading.

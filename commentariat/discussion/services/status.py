@@ -1,0 +1,168 @@
+"""The one owner of a comment's status: who may move it from where to where.
+
+| actor | from | to | condition |
+| --- | --- | --- | --- |
+| screener, at submit | — | pending, approved, spam | the rules and the filter (submission.py) |
+| author, edit | pending, approved | the same or lower, re-screened | window open, own grant, and no moderator has held, removed or marked it spam |
+| author, delete | pending, approved | withdrawn | the same |
+| moderator (queue, bulk, digest link, API, admin) | any | approved, pending, spam, removed | the version they saw is still the comment's, or they chose "decide anyway" |
+| importer | as the source says | the source's status | never over a moderator's decision made here |
+
+A moderator's move is the comment's last human decision (decided_by, decided_status,
+decided_at); automatic changes and authors' edits never rise above it. Every move, and every
+change of text, raises state_version, which is what a moderator's page or digest link
+carries as "the state I saw". Claims and the audit log belong to the moderation app, which
+calls decide() inside its own transaction.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from commentariat.core.clock import now as clock_now
+from commentariat.publishing.models import Post
+
+from ..exceptions import EditClosed, StateConflict
+from ..models import Comment
+from ..notifications import announce_public_comment
+from ..numbering import NUMBER_FIELDS, give_number
+
+Status = Comment.Status
+MODERATOR_STATUSES = (Status.APPROVED, Status.PENDING, Status.SPAM, Status.REMOVED)
+# How visible each status is: an author's edit never moves a comment up this scale.
+_VISIBILITY = {Status.APPROVED: 2, Status.PENDING: 1, Status.SPAM: 0, Status.REMOVED: 0, Status.WITHDRAWN: 0}
+_AUTHOR_MAY_CHANGE = (Status.PENDING, Status.APPROVED)
+
+
+def decide(*, comment: Comment, to: str, by=None, seen_version: int | None = None,
+           force: bool = False) -> Comment:  # fmt: skip
+    """A moderator's decision; returns the comment as stored.
+
+    Raises StateConflict when the comment moved on since the version the moderator saw
+    (unless force), ValueError for a status moderators do not give.
+    """
+    if to not in MODERATOR_STATUSES:
+        raise ValueError(f"Moderators do not set a comment to {to!r}.")
+    with transaction.atomic():
+        stored = _locked(comment)
+        if seen_version is not None and seen_version != stored.state_version and not force:
+            raise StateConflict(describe_last_change(stored))
+        stored.decided_by, stored.decided_status, stored.decided_at = by, to, clock_now()
+        _move(stored, to, extra_fields=["decided_by", "decided_status", "decided_at"])
+    return sync(comment, stored)
+
+
+def author_refusal(comment: Comment) -> str:
+    """Why the author may no longer edit or delete this comment, or '' when they may."""
+    if comment.decided_status and comment.decided_status != Status.APPROVED:
+        return "A moderator has reviewed this comment, so it can no longer be changed."
+    if comment.status not in _AUTHOR_MAY_CHANGE:
+        # Spam caught by the filter reads like any other review: a spammer learns nothing.
+        return "This comment is with the moderators now and can no longer be changed."
+    return ""
+
+
+def apply_author_edit(*, comment: Comment, body: str, screened_status: str, reason: str,
+                      spam_score: float | None) -> Comment:  # fmt: skip
+    """Store the author's new text; its status becomes the screener's, never more visible than
+    before. The earlier text is kept as a revision. Raises EditClosed."""
+    from ..models import CommentRevision
+
+    with transaction.atomic():
+        stored = _locked(comment)
+        if refusal := author_refusal(stored):
+            raise EditClosed(refusal)
+        CommentRevision.objects.create(comment=stored, body=stored.body, status=stored.status, by_author=True)
+        stored.body = body
+        stored.status_reason = f"Edited by its author. {reason}".strip()
+        stored.spam_score = spam_score
+        stored.save(update_fields=["body", "body_html", "status_reason", "spam_score", "updated_at"])
+        to = min(screened_status, stored.status, key=lambda status: _VISIBILITY[status])
+        _move(stored, to)
+    return sync(comment, stored)
+
+
+def withdraw(*, comment: Comment) -> Comment:
+    """The author takes their comment back; its number and place stay. Raises EditClosed."""
+    with transaction.atomic():
+        stored = _locked(comment)
+        if refusal := author_refusal(stored):
+            raise EditClosed(refusal)
+        stored.status_reason = "Deleted by its author."
+        _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])
+    return sync(comment, stored)
+
+
+def status_after_import(row: Comment, source_status: str) -> str:
+    """The status an updated import gives a comment that is already here: the source's, unless a
+    moderator here decided on it, or its author withdrew it."""
+    if row.decided_status or row.status == Status.WITHDRAWN:
+        return row.status
+    return source_status
+
+
+def note_text_change(comment: Comment) -> None:
+    """A changed text is a new state: decisions made on the old one must be made again."""
+    Comment.objects.filter(pk=comment.pk).update(state_version=F("state_version") + 1)
+    comment.state_version += 1
+
+
+def describe_last_change(comment: Comment) -> str:
+    """What happened to a comment last, in words for a moderator whose page is out of date."""
+    decided_at = comment.decided_at
+    changed_at = comment.status_changed_at
+    status = comment.get_status_display().lower()
+    if decided_at is not None and (changed_at is None or decided_at >= changed_at):
+        who = _name(comment.decided_by) if comment.decided_by_id else "A moderator"
+        return f"{who} set this comment to “{comment.get_decided_status_display().lower()}” at {_when(decided_at)}."
+    if comment.revisions.exists() and (changed_at is None or comment.updated_at >= changed_at):
+        return f"Its author edited this comment at {_when(comment.updated_at)}; it is now “{status}”."
+    return f"This comment changed at {_when(changed_at or comment.updated_at)}; it is now “{status}”."
+
+
+def refresh_comment_count(post_id: int) -> None:
+    """Recount a post's approved comments from the comments themselves."""
+    count = Comment.objects.shown_in_thread().filter(post_id=post_id).count()
+    Post.objects.filter(pk=post_id).update(comment_count=count)
+
+
+def _locked(comment: Comment) -> Comment:
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("post", "parent", "decided_by")
+        .get(pk=comment.pk)
+    )
+
+
+def sync(comment: Comment, stored: Comment) -> Comment:
+    """The caller's instance brought up to date too (callers read the new status from it)."""
+    if comment is not stored:
+        for field in Comment._meta.concrete_fields:
+            setattr(comment, field.attname, getattr(stored, field.attname))
+    return stored
+
+
+def _move(stored: Comment, to: str, *, extra_fields=()) -> None:
+    was_shown = stored.is_public
+    stored.status = to
+    stored.status_changed_at = timezone.now()
+    stored.state_version += 1
+    fields = ["status", "status_changed_at", "state_version", "updated_at", *extra_fields]
+    newly_numbered = stored.is_public and not stored.number
+    if newly_numbered:
+        give_number(stored)
+        fields += NUMBER_FIELDS
+    stored.save(update_fields=fields)
+    if newly_numbered:
+        # Public for the first time: whoever follows the thread hears of it (once, after the commit).
+        announce_public_comment(stored)
+    if was_shown != stored.is_public:
+        refresh_comment_count(stored.post_id)
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M on %b %-d") if moment else "an unknown time"

@@ -1,0 +1,113 @@
+"""A new comment: checked, screened, stored with its first status, numbered if public."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from commentariat.publishing.models import Post
+
+from ..exceptions import CommentsClosed, DuplicateComment, InvalidParent
+from ..models import Comment
+from ..notifications import announce_public_comment
+from ..numbering import give_number, parent_within_depth
+from ..screening import comments_closed_message, get_screener, screen_comment
+
+
+def submit_comment(
+    *,
+    post: Post,
+    parent: Comment | None,
+    author_name: str,
+    author_email: str,
+    author_url: str = "",
+    body: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    user=None,
+) -> Comment:
+    """Store a reader's comment and decide whether readers see it now.
+
+    Raises CommentsClosed, InvalidParent, DuplicateComment (the same address sent the same
+    text moments ago), or ValidationError for a field over its limit; the screener may raise
+    other CommentRefused errors.
+    """
+    screener = get_screener()
+    closed = comments_closed_message(post, screener)
+    if closed:
+        raise CommentsClosed(post, message=closed)
+    if parent is not None and (parent.post_id != post.pk or not parent.is_public):
+        raise InvalidParent()
+    comment = Comment(
+        post=post,
+        parent=parent_within_depth(parent),
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        body=body,
+        ip_address=ip_address,
+        user_agent=user_agent[:500],
+        user=user,
+    )
+    validate_comment_limits(comment)
+    comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent", "user"])
+    # Screening only reads (and may take a few milliseconds to score): it runs before the
+    # write transaction, which on SQLite holds the database's one write lock.
+    screening = screen_comment(comment, screener)
+    comment.status, comment.status_reason = screening.status, screening.reason
+    comment.spam_score = screening.spam_score
+    comment.render_body()  # Markdown and sanitizing, done before the lock; save() reuses it
+    return _store_new_comment(comment)
+
+
+@transaction.atomic
+def _store_new_comment(comment: Comment) -> Comment:
+    # Everything here runs under SQLite's one write lock: keep it to the writes.
+    # Checked under the lock, so that two identical submissions at once store one comment.
+    duplicate = _recent_duplicate(post=comment.post, author_email=comment.author_email, body=comment.body)
+    if duplicate is not None:
+        raise DuplicateComment(duplicate)
+    comment.status_changed_at = timezone.now()
+    if not comment.is_public:
+        comment.save()
+        return comment
+    give_number(comment)
+    comment.save()  # one INSERT with its number
+    # One more public comment: counted, not recounted (approvals and removals recount).
+    Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+    announce_public_comment(comment)
+    return comment
+
+
+def validate_comment_limits(comment: Comment) -> None:
+    """Refuse (never truncate) a name or text over the site's limits."""
+    limits = settings.COMMENTARIAT
+    errors = {}
+    if len(comment.author_name) > limits["COMMENT_NAME_MAX_LENGTH"]:
+        errors["author_name"] = f"Please keep your name under {limits['COMMENT_NAME_MAX_LENGTH']} characters."
+    if len(comment.body) > limits["COMMENT_BODY_MAX_LENGTH"]:
+        errors["body"] = f"Please keep your comment under {limits['COMMENT_BODY_MAX_LENGTH']:,} characters."
+    if not comment.body.strip():
+        errors["body"] = "Please write a comment."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _recent_duplicate(*, post: Post, author_email: str, body: str) -> Comment | None:
+    """The address's comment with this text, if it is among its last few on this post within the
+    window (a form sent twice). Reads a few rows through the email index, however busy the post."""
+    window = timedelta(seconds=settings.COMMENTARIAT["DUPLICATE_WINDOW_SECONDS"])
+    since = timezone.now() - window
+    for email in dict.fromkeys([author_email, author_email.lower()]):  # as typed, then lower-cased
+        recent = (
+            Comment.objects.filter(author_email=email, created_at__gte=since, post=post)
+            .exclude(status__in=[Comment.Status.SPAM, Comment.Status.REMOVED, Comment.Status.WITHDRAWN])
+            .order_by("-created_at")[:3]
+        )
+        for comment in reversed(recent):
+            if comment.body == body:
+                return comment
+    return None
