@@ -284,7 +284,14 @@ COMMENTARIAT = {
     # Where the cached pages' version numbers live (core/page_versions.py): a memory-mapped file
     # on one machine, the shared cache (Redis) when several app servers must agree.
     "PAGE_VERSIONS": "cache" if os.environ.get("REDIS_URL") else str(DATA_DIR / "page-versions"),
-    "PAGE_CACHE_BYPASS_COOKIES": ["commentariat_commenter", "commentariat_edits", "messages"],
+    # Readers with these get pages made for them: remembered details, edit grants, messages, and
+    # passwords of protected posts (publishing/visibility.py PASSWORD_COOKIE).
+    "PAGE_CACHE_BYPASS_COOKIES": [
+        "commentariat_commenter",
+        "commentariat_edits",
+        "messages",
+        "commentariat_postpass",
+    ],
     # Who decides on new comments: the moderation policy (see moderation/screening.py).
     "SCREENER": "commentariat.moderation.screening.ModerationScreener",
     # The mode a new site starts in; admins change it at /moderation/policy/.
