@@ -86,3 +86,41 @@ def policy(db):
     policy.mode = "hold_none"
     policy.save()
     return policy
+
+
+# Moderators, as the site's groups make them (every migrate keeps the groups in place).
+
+
+def _group(name: str):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=name)
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="mod",
+        password="pw",
+        first_name="Mona",
+        last_name="Moderator",
+        is_staff=True,
+        email="mona@example.org",
+    )
+    user.groups.add(_group("moderator"))
+    return user
+
+
+@pytest.fixture
+def second_moderator(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="mod2", password="pw", first_name="Sam", last_name="Second", is_staff=True
+    )
+    user.groups.add(_group("moderator"))
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client

@@ -60,7 +60,11 @@ def use_link(link: DigestLink) -> str:
         return f"Nothing was changed: {claimed}"
     else:
         message = "Approved." if link.decision == "approve" else "Marked as spam."
-    DigestLink.objects.filter(comment=link.comment, used_at__isnull=True).update(used_at=timezone.now())
+    # This moderator's links for the comment are spent; another moderator's link answers, when
+    # used, who decided meanwhile (its version no longer matches).
+    DigestLink.objects.filter(comment=link.comment, user=link.user, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
     return message
 
 

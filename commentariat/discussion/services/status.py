@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from commentariat.core.clock import now as clock_now
 from commentariat.publishing.models import Post
 
 from ..exceptions import EditClosed, StateConflict
@@ -47,8 +46,8 @@ def decide(*, comment: Comment, to: str, by=None, seen_version: int | None = Non
         stored = _locked(comment)
         if seen_version is not None and seen_version != stored.state_version and not force:
             raise StateConflict(describe_last_change(stored))
-        stored.decided_by, stored.decided_status, stored.decided_at = by, to, clock_now()
-        _move(stored, to, extra_fields=["decided_by", "decided_status", "decided_at"])
+        stored.decided_by, stored.decided_status, stored.decided_at = by, to, timezone.now()
+        _move(stored, to, extra_fields=["decided_by", "decided_status", "decided_at"], at=stored.decided_at)
     return sync(comment, stored)
 
 
@@ -142,10 +141,10 @@ def sync(comment: Comment, stored: Comment) -> Comment:
     return stored
 
 
-def _move(stored: Comment, to: str, *, extra_fields=()) -> None:
+def _move(stored: Comment, to: str, *, extra_fields=(), at=None) -> None:
     was_shown = stored.is_public
     stored.status = to
-    stored.status_changed_at = timezone.now()
+    stored.status_changed_at = at or timezone.now()
     stored.state_version += 1
     fields = ["status", "status_changed_at", "state_version", "updated_at", *extra_fields]
     newly_numbered = stored.is_public and not stored.number
