@@ -23,6 +23,7 @@ class QueueFilterForm(forms.Form):
         ("approved", "Approved"),
         ("spam", "Spam"),
         ("removed", "Removed"),
+        ("withdrawn", "Deleted by their authors"),
         ("all", "All"),
     ]
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)

@@ -34,6 +34,7 @@ _COMMENT_APPROVED = {
     Comment.Status.PENDING: "0",
     Comment.Status.SPAM: "spam",
     Comment.Status.REMOVED: "trash",
+    Comment.Status.WITHDRAWN: "trash",  # WordPress has no "deleted by its author"
 }
 # Characters XML 1.0 cannot carry at all; they are dropped rather than failing the export.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

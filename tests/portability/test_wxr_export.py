@@ -101,3 +101,14 @@ def test_round_trip_of_a_native_site_keeps_markdown_and_the_numbers_moderation_g
     run_command("import_wxr", tmp_path / "site.xml")
     assert site_snapshot() == before
     assert Post.objects.get(title="Native *post*").body_format == Post.BodyFormat.MARKDOWN
+
+
+def test_a_comment_its_author_deleted_is_exported_as_trash(tmp_path):
+    from commentariat.discussion.services.status import withdraw
+
+    post = make_post(title="Withdrawn here")
+    withdraw(comment=make_comment(post, name="Regretful Reader"))
+    run_command("export_wxr", "--output", tmp_path / "site.xml")
+    tree = etree.parse(str(tmp_path / "site.xml"))
+    (comment,) = tree.iterfind(f"channel/item/{WP}comment")
+    assert comment.findtext(f"{WP}comment_approved") == "trash"
