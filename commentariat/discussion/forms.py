@@ -82,7 +82,7 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data.get("parent")
         if parent_id is None:
             return None
-        parent = Comment.objects.public().filter(pk=parent_id, post=self.post).first()
+        parent = Comment.objects.shown_in_thread().filter(pk=parent_id, post=self.post).first()
         if parent is None:
             raise forms.ValidationError("The comment you are replying to is not available.")
         return parent

@@ -27,6 +27,10 @@ class CommentQuerySet(models.QuerySet):
         """Comments the thread shows to whoever may read its post (approved, not pingbacks)."""
         return self.filter(visibility.shown_condition())
 
+    def awaiting_moderation(self):
+        """Held or caught as spam: shown to their own authors alone, as awaiting moderation."""
+        return self.filter(status__in=visibility.SHOWN_TO_AUTHOR)
+
     def numbered(self):
         """Comments that were public at some point and so hold a number in their thread."""
         return self.exclude(number="")

@@ -144,9 +144,8 @@ def _pending_for_viewer(post: Post, pending_ids) -> list[ThreadComment]:
     if not pending_ids:
         return []
     rows = (
-        Comment.objects.filter(
-            post=post, pk__in=list(pending_ids), status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
-        )
+        Comment.objects.awaiting_moderation()
+        .filter(post=post, pk__in=list(pending_ids))
         .order_by("created_at")
         .values_list(*_PAGE_FIELDS)
     )

@@ -177,7 +177,7 @@ def comment_delete(request, pk):
 @permission_required("publishing.add_post", raise_exception=True)
 def comment_quote(request, pk):
     """GET: what the new post will quote; POST: start the draft and open it in the editor."""
-    comment = get_object_or_404(Comment.objects.public().select_related("post"), pk=pk)
+    comment = get_object_or_404(Comment.objects.shown_in_thread().select_related("post"), pk=pk)
     if request.method == "POST":
         post = quote_in_new_post(comment=comment, user=request.user)
         return redirect("publishing:editor-edit", pk=post.pk)
@@ -254,7 +254,8 @@ def _reply_target(request, post, form) -> Comment | None:
     raw = request.GET.get("replytocom", "")
     if not raw.isdigit():
         return None
-    return Comment.objects.public().filter(post=post, pk=int(raw)).only("id", "author_name", "number").first()
+    shown = Comment.objects.shown_in_thread()
+    return shown.filter(post=post, pk=int(raw)).only("id", "author_name", "number").first()
 
 
 def _add_field_errors(form: CommentForm, error: ValidationError) -> None:

@@ -18,6 +18,9 @@ from django.db.models import Q
 from commentariat.publishing.visibility import public_condition
 
 APPROVED, COMMENT = "approved", "comment"
+# What its author still sees of their comment, marked "awaiting moderation" (spam too: a wrongly
+# caught reader is reassured, and a spammer learns nothing about the filter).
+SHOWN_TO_AUTHOR = ("pending", "spam")
 # Once public and later hidden: the thread keeps their number, with a placeholder.
 HIDDEN_AFTER_PUBLICATION = ("removed", "spam", "withdrawn")
 

@@ -38,7 +38,7 @@ def footnoted(html: str, notes: list[str]) -> str:
 
 def printed_comments(post: Post) -> list[PrintedComment]:
     rows = (
-        Comment.objects.public()
+        Comment.objects.shown_in_thread()  # the view checked that this reader may read the post
         .filter(post=post)
         .exclude(number="")
         .order_by("sort_key")
