@@ -103,6 +103,7 @@ class DecisionIn(Schema):
         None,
         ge=0,
         le=2**31,
+        strict=True,
         description="The version you decided on (from the queue); a changed comment answers 409.",
     )
     force: bool = Field(False, description="Decide even if the comment changed since seen_version.")

@@ -21,3 +21,10 @@ def over_limit(key: str, *, limit: int, window_seconds: int) -> int | None:
     if count > limit:
         return max(1, int(window_seconds - now % window_seconds))
     return None
+
+
+def limit_reached(key: str, *, limit: int, window_seconds: int) -> int | None:
+    """Like over_limit, without counting: the seconds to wait when key is at its limit this window."""
+    now = time.time()
+    count = cache.get(f"ratelimit:{key}:{int(now // window_seconds)}") or 0
+    return max(1, int(window_seconds - now % window_seconds)) if count >= limit else None

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from commentariat.core.markup import render_comment_html, render_wordpress_html
@@ -108,6 +109,8 @@ class Comment(TimeStampedModel):
             models.Index(fields=["post", "parent", "sequence"]),
             models.Index(fields=["post", "status"]),
             models.Index(fields=["author_email", "created_at"]),
+            # The duplicate check: the same address in any case (discussion/services/submission.py).
+            models.Index(Lower("author_email"), "created_at", name="comment_email_lower_created"),
             models.Index(fields=["ip_address", "created_at"]),
             models.Index(fields=["status", "created_at"]),
         ]

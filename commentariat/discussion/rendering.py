@@ -27,6 +27,7 @@ _MONTHS = (
     "November",
     "December",
 )
+_PLACEHOLDER_NOTES = {"withdrawn": "Deleted by its author.", "pending": "Comment awaiting review."}
 _AWAITING = '<p class="comment-awaiting">Your comment is awaiting moderation.</p>'
 
 
@@ -80,6 +81,11 @@ class _Extras:
         return "".join(parts)
 
 
+def placeholder_note(status: str) -> str:
+    """What stands in a thread where a comment no longer shows (its replies keep their place)."""
+    return _PLACEHOLDER_NOTES.get(status, "Comment removed.")
+
+
 def linkable_url(url: str) -> str:
     """A commenter's website if it is an http(s) address, else "" (forms accept no other, but
     rows can be written another way: imports, old data)."""
@@ -107,7 +113,7 @@ def _render_node(
     anchor = f"comment-{comment.pk}"
     if node.is_placeholder:
         number = _escape(comment.number)
-        note = "Deleted by its author." if comment.status == "withdrawn" else "Comment removed."
+        note = placeholder_note(comment.status)
         parts.append(
             f'<li id="{anchor}" class="comment depth-{comment.depth} comment-removed">'
             f'<article aria-label="Comment {number}"><p class="comment-meta">'

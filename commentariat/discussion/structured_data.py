@@ -3,6 +3,7 @@
 from commentariat.core.markup import html_to_text
 from commentariat.publishing.models import Post
 
+from .rendering import placeholder_note
 from .threads import ThreadNode, ThreadPage
 
 
@@ -29,7 +30,7 @@ def _comment_data(node: ThreadNode, url: str) -> dict:
     comment = node.comment
     data = {"@type": "Comment", "url": f"{url}#{comment.anchor}", "position": comment.number}
     if node.is_placeholder:
-        data["text"] = "Comment removed."
+        data["text"] = placeholder_note(comment.status)
     else:
         data["author"] = {"@type": "Person", "name": comment.author_name}
         if comment.author_url:

@@ -125,10 +125,12 @@ def comment_permalink(request, pk):
         return redirect(comment.get_absolute_url())
     if not comment.number and comment.status == Comment.Status.PENDING:
         raise Http404("No comment here.")  # never public: nothing to say about it
+    # Held back for review (it may return): 404; removed, spam or deleted by its author: 410.
+    status = 404 if comment.status == Comment.Status.PENDING else 410
     if not post_visibility.may_read(request, post):
-        return render_locked_post(request, post, status=410)
+        return render_locked_post(request, post, status=status)
     page = comment.page_number() if comment.number else 1
-    return render_post_page(request, post, status=410, page=page, gone=comment)
+    return render_post_page(request, post, status=status, page=page, gone=comment)
 
 
 def _edit_refused(request, comment: Comment, message: str):

@@ -9,7 +9,7 @@ from django.views.generic.dates import MonthArchiveView
 
 from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
-from commentariat.core.rate_limit import over_limit
+from commentariat.core.rate_limit import limit_reached, over_limit
 
 from . import visibility
 from .models import Category, Post, Tag
@@ -84,14 +84,13 @@ post_archive_month = PostMonthArchiveView.as_view()
 def post_unlock(request, pk):
     """A reader gives a protected post's password; right, and the browser may read it."""
     post = get_object_or_404(Post.objects.published().exclude(password=""), pk=pk)
-    wait = over_limit(
-        f"post-password:{client_ip(request)}", limit=PASSWORD_TRIES_PER_HOUR, window_seconds=3600
-    )
-    if wait:
-        return render_locked_post(request, post, error="Too many tries. Please wait a while and try again.",
-                                  status=429)  # fmt: skip
+    key = f"post-password:{client_ip(request)}"
+    if limit_reached(key, limit=PASSWORD_TRIES_PER_HOUR, window_seconds=3600):
+        error = "Too many wrong tries. Please wait a while and try again."
+        return render_locked_post(request, post, error=error, status=429)
     response = redirect(post.get_absolute_url())
     if not visibility.unlock(request, response, post, request.POST.get("post_password", "")):
+        over_limit(key, limit=PASSWORD_TRIES_PER_HOUR, window_seconds=3600)  # only wrong tries count
         return render_locked_post(request, post, error="That is not the password of this post.", status=403)
     return response
 

@@ -239,3 +239,20 @@ def test_an_import_keeps_a_moderators_later_decision(post, moderator):
     mark_spam(comment=comment, by=moderator)
     comment.refresh_from_db()
     assert status_after_import(comment, Comment.Status.APPROVED) == Comment.Status.SPAM
+
+
+def test_the_duplicate_check_ignores_the_case_of_both_addresses(post):
+    _, first = write(Client(), post, author_email="Carol.Smith@Example.org", body="Same words, any case.")
+    response, _ = write(Client(), post, author_email="carol.smith@EXAMPLE.ORG", body="Same words, any case.")
+    assert response.status_code == 409
+    assert list(Comment.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_comment_held_back_for_review_is_not_called_removed(client, post, moderator):
+    comment = make_comment(post, body="Public, then back to the queue.")
+    hold_comment(comment=comment, by=moderator)
+    response = Client().get(f"/comments/{comment.pk}/")
+    assert response.status_code == 404  # it may come back: not 410 Gone
+    page = response.content.decode()
+    assert "waiting for a moderator" in page and "was removed" not in page and "Comment removed" not in page
+    assert "Public, then back to the queue." not in page

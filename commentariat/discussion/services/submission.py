@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from commentariat.publishing.models import Post
@@ -98,16 +99,13 @@ def validate_comment_limits(comment: Comment) -> None:
 
 def _recent_duplicate(*, post: Post, author_email: str, body: str) -> Comment | None:
     """The address's comment with this text, if it is among its last few on this post within the
-    window (a form sent twice). Reads a few rows through the email index, however busy the post."""
+    window (a form sent twice), whatever the case of the address each time. Reads a few rows
+    through the index on the lower-cased address, however busy the post."""
     window = timedelta(seconds=settings.COMMENTARIAT["DUPLICATE_WINDOW_SECONDS"])
-    since = timezone.now() - window
-    for email in dict.fromkeys([author_email, author_email.lower()]):  # as typed, then lower-cased
-        recent = (
-            Comment.objects.filter(author_email=email, created_at__gte=since, post=post)
-            .exclude(status__in=[Comment.Status.SPAM, Comment.Status.REMOVED, Comment.Status.WITHDRAWN])
-            .order_by("-created_at")[:3]
-        )
-        for comment in reversed(recent):
-            if comment.body == body:
-                return comment
-    return None
+    recent = (
+        Comment.objects.annotate(email_lower=Lower("author_email"))
+        .filter(email_lower=author_email.lower(), created_at__gte=timezone.now() - window, post=post)
+        .exclude(status__in=[Comment.Status.SPAM, Comment.Status.REMOVED, Comment.Status.WITHDRAWN])
+        .order_by("-created_at")[:3]
+    )
+    return next((comment for comment in reversed(recent) if comment.body == body), None)

@@ -51,11 +51,10 @@
     note.textContent = message;
   }
 
-  function decide(decision, force) {
+  function decide(decision) {
     var item = items[current];
     if (!item) return;
     var body = { decision: decision, seen_version: item.dataset.version };
-    if (force) body.force = "on";
     post(item.dataset.decideUrl, body).then(function (answer) {
       say(item, answer.message);
       if (answer.conflict) { offerDecideAnyway(item, decision, answer); return; }
@@ -69,7 +68,8 @@
   }
 
   // Another moderator (or the author) changed the comment since this page was loaded: nothing
-  // was decided; show what happened and let the moderator confirm.
+  // was decided; show what happened and let the moderator confirm, on the comment as it is now
+  // (answer.version: if it changes again, the server asks again).
   function offerDecideAnyway(item, decision, answer) {
     item.querySelector(".item-status").textContent = answer.status_label;
     item.dataset.version = answer.version;
@@ -80,7 +80,8 @@
     button.textContent = "Decide anyway";
     button.addEventListener("click", function () {
       current = items.indexOf(item);
-      decide(decision, true);
+      button.remove();
+      decide(decision);
     });
     result.appendChild(document.createTextNode(" "));
     result.appendChild(button);
