@@ -129,7 +129,9 @@ def _send(subscription: Subscription, comment: Comment) -> None:
     )
     context = {
         "subscription": subscription, "comment": comment, "post": comment.post,
-        "excerpt": html_to_text(comment.body_html)[:600], "comment_url": _absolute(comment.get_permalink()),
+        # A protected post's discussion stays behind its password, in mail too: the link, not the text.
+        "excerpt": html_to_text(comment.body_html)[:600] if comment.post.is_public() else "",
+        "comment_url": _absolute(comment.get_permalink()),
         "unsubscribe_url": unsubscribe_url, "is_reply": subscription.kind == Subscription.Kind.REPLIES, **_site(),
     }  # fmt: skip
     subject = (

@@ -48,6 +48,7 @@ class PostEditorForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["password"].strip = False  # kept as typed, as WordPress keeps it (and imports bring it)
         self.fields["slug"].required = False
         self.fields["author"].required = False  # the writer, unless another is chosen
         self.fields["categories"].queryset = Category.objects.all()
