@@ -17,7 +17,6 @@ form), anything but GET/HEAD, and responses that are not a plain 200.
 import hashlib
 import logging
 import re
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,12 +52,21 @@ def bump(scope: str) -> None:
     Bumped before the commit, a reader arriving in between would read the new version and the
     old rows, and store the old page under the new version for everyone.
     """
-    after_commit(partial(_version_store().bump, scope))
+    store = _version_store()
+
+    def bump_version():
+        store.bump(scope)
+
+    after_commit(bump_version)
 
 
 def after_commit(callback) -> None:
-    """Run callback when the current transaction commits, or now when there is none."""
-    transaction.on_commit(callback)
+    """Run callback when the current transaction commits, or now when there is none.
+
+    Robust: the change is committed by then, so a version store that fails (Redis away) costs
+    stale pages until they expire, never the reader's answer or the other after-commit work.
+    """
+    transaction.on_commit(callback, robust=True)
 
 
 def _versions(scope: str) -> str:
@@ -121,7 +129,11 @@ class PageCacheMiddleware:
             logger.warning("Page cache: could not look up %s", address, exc_info=True)
             found = None
         if found is not None:
-            return _serve(request, found[1], hit=True)
+            answer = _serve(request, found[1], hit=True)
+            if answer.status_code == 200 and found[0] not in local_headers:
+                # The headers a 304 left unkept: this hit keeps them, so the fast path answers again.
+                _keep_headers_of(request, found[0])
+            return answer
         response = self.get_response(request)
         scope = getattr(request, "page_cache_scope", None)
         if scope is None or response.status_code != 200 or response.streaming:
@@ -137,13 +149,18 @@ class PageCacheMiddleware:
             return _serve(request, page, hit=False)
         answer = _serve(request, page, hit=False)
         if answer.status_code == 200:
-            # The server-side layer (page_cache_wsgi/_asgi) keeps this response's final headers for
-            # its own hits; it finds the key in the WSGI environ or the ASGI scope. Never a 304's:
-            # they lack Content-Type, and every later reader would get the page without it.
-            request.META[STORED_KEY] = page_key
-            if hasattr(request, "scope"):
-                request.scope[STORED_KEY] = page_key
+            # Never a 304's headers: they lack Content-Type, and every later reader would get the
+            # page without it.
+            _keep_headers_of(request, page_key)
         return answer
+
+
+def _keep_headers_of(request, page_key: str) -> None:
+    """Ask the server-side layer (page_cache_wsgi/_asgi) to keep this response's final headers for
+    its own hits; it finds the key in the WSGI environ or the ASGI scope."""
+    request.META[STORED_KEY] = page_key
+    if hasattr(request, "scope"):
+        request.scope[STORED_KEY] = page_key
 
 
 _expiry_hooks: list = []
