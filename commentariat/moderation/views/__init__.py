@@ -1,0 +1,23 @@
+"""Moderators' pages, by what they work on."""
+
+from .commenters import commenter_detail, commenter_note, commenter_sanction, sanction_revoke
+from .common import staff_view
+from .queue import (
+    action_undo,
+    bulk_decide,
+    claims,
+    comment_claim,
+    comment_decide,
+    comment_detail,
+    comment_edit,
+    comment_reply,
+    queue,
+)
+from .records import audit_log, digest_link, digest_toggle, policy_edit, refused_comments, thread_settings
+
+__all__ = [
+    "action_undo", "audit_log", "bulk_decide", "claims", "comment_claim", "comment_decide", "comment_detail",
+    "comment_edit", "comment_reply", "commenter_detail", "commenter_note", "commenter_sanction", "digest_link",
+    "digest_toggle", "policy_edit", "queue", "refused_comments", "sanction_revoke", "staff_view",
+    "thread_settings",
+]  # fmt: skip
