@@ -37,8 +37,11 @@
     items.forEach(function (el) { el.classList.remove("is-current"); });
     var item = items[current];
     item.classList.add("is-current");
-    if (!keepFocus) item.focus({ preventScroll: true });
-    item.scrollIntoView({ block: "nearest" });
+    if (!keepFocus) {
+      // Only when moving by keys: scrolling under a pressed mouse button would lose its click.
+      item.focus({ preventScroll: true });
+      item.scrollIntoView({ block: "nearest" });
+    }
     post(item.dataset.claimUrl).then(function (answer) {
       if (!answer.ok) { markClaimed(item, answer.message); }
     });
@@ -63,7 +66,8 @@
       item.classList.add("decided");
       item.querySelector(".item-status").textContent = answer.status_label;
       lastUndo = { url: answer.undo_url, item: item };
-      focusItem(current + 1);
+      // On to the next item; after the last one, stay (moving would claim the decided one again).
+      if (current + 1 < items.length) focusItem(current + 1);
     });
   }
 
@@ -130,6 +134,17 @@
     if (tag === "input" || tag === "textarea" || tag === "select") return;
     var action = keys[event.key];
     if (action) { event.preventDefault(); if (current < 0 && event.key !== "u") { focusItem(0); if (event.key === "j") return; } action(); }
+  });
+
+  // With the script on, an item's decision buttons go through decide(): after the item's claim,
+  // with the version the page showed, in this page's one queue of requests.
+  queue.addEventListener("submit", function (event) {
+    var item = event.target.closest(".queue-item");
+    var button = event.submitter;
+    if (!item || !button || button.name !== "decision") return;
+    event.preventDefault();
+    current = items.indexOf(item);
+    decide(button.value);
   });
 
   // A click on an item (not on its links or buttons) takes it, as moving to it with the keys does.
