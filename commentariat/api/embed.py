@@ -7,27 +7,22 @@ is no session for a forged request to ride on. A thread is created by its first 
 for a page address on the posting origin.
 """
 
-import hashlib
 import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, JsonResponse
-from django.utils import timezone
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from commentariat.discussion.exceptions import CommentRefused
 from commentariat.discussion.threads import PageOutOfRange, thread_page
 from commentariat.publishing.models import Post
+from commentariat.publishing.services import embedded_thread_for
 
 from .common import INVALID_MESSAGE, error_body, field_errors, refusal_code, submit, submitted, thread_json
-
-EMBED_AUTHOR = "embedded-threads"
 
 
 def allowed_origin(origin: str) -> bool:
@@ -131,7 +126,7 @@ def comments(request):
             request, 403, "origin_not_allowed", "The page must be on the site posting.", methods=methods
         )
     try:
-        post = _thread_for(url, str(data.get("title", ""))[:200])
+        post = embedded_thread_for(url, str(data.get("title", ""))[:200])
         comment = submit(
             request, post, parent_id=data.get("parent_id"), author_name=str(data.get("author_name", "")),
             author_email=str(data.get("author_email", "")), author_url=str(data.get("author_url", "")),
@@ -146,29 +141,7 @@ def comments(request):
         return _error(
             request, 400, "bad_request", "Some of what you sent has the wrong type.", methods=methods
         )
-    except Http404 as missing:
+    except Post.DoesNotExist as missing:
         return _error(request, 404, "not_found", str(missing), methods=methods)
     answer = submitted(comment)
     return _cors(JsonResponse(answer, status=201), request, methods=methods)
-
-
-def _thread_for(url: str, title: str) -> Post:
-    found = Post.objects.filter(kind=Post.Kind.EMBEDDED, external_url=url).first()
-    if found is not None:
-        if not found.is_public():
-            raise Http404("This discussion is not available.")
-        return found
-    author, _ = get_user_model().objects.get_or_create(
-        username=EMBED_AUTHOR, defaults={"first_name": "Embedded"}
-    )
-    # The slug is made from the address, and slugs are unique: one thread per page, even when
-    # two first comments arrive at once.
-    slug = f"embedded-{hashlib.sha256(url.encode()).hexdigest()[:24]}"
-    try:
-        with transaction.atomic():
-            return Post.objects.create(
-                kind=Post.Kind.EMBEDDED, external_url=url, title=title or url, body="", author=author,
-                slug=slug, status=Post.Status.PUBLISHED, published_at=timezone.now(),
-            )  # fmt: skip
-    except IntegrityError:
-        return Post.objects.get(slug=slug)

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import RESERVED_PAGE_SLUGS, Category, Post, Tag
+from .models import RESERVED_PAGE_SLUGS, Category, Post
+from .services import save_post
 
 
 class PostEditorForm(forms.ModelForm):
@@ -84,18 +85,5 @@ class PostEditorForm(forms.ModelForm):
         post = super().save(commit=False)
         if post.author_id is None:
             post.author = self.user
-        when = self.cleaned_data.get("publish_at")
-        if post.status == Post.Status.PUBLISHED:
-            post.published_at = when or post.published_at or timezone.now()
-        else:
-            post.published_at = when
-        post.save()
-        self.save_m2m()
-        tags = []
-        for name in self.cleaned_data["tag_names"]:
-            slug = slugify(name)[:200] or None
-            if slug:
-                tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
-                tags.append(tag)
-        post.tags.set(tags)
-        return post
+        return save_post(post=post, publish_at=self.cleaned_data.get("publish_at"),
+                         tag_names=self.cleaned_data["tag_names"], categories=self.cleaned_data["categories"])  # fmt: skip
