@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
+from commentariat.core.text import xml_safe
 from commentariat.publishing.selectors import get_public_post_or_404
 
 from .models import Comment
@@ -14,7 +15,7 @@ FEED_ITEMS = 30
 class LatestCommentsFeed(Feed):
     def title(self, post=None):
         name = settings.COMMENTARIAT["SITE_NAME"]
-        return f"Comments on “{post.title}” · {name}" if post else f"Comments · {name}"
+        return xml_safe(f"Comments on “{post.title}” · {name}" if post else f"Comments · {name}")
 
     def description(self, post=None):
         return "The newest comments readers can see."
@@ -28,11 +29,13 @@ class LatestCommentsFeed(Feed):
             comments = comments.filter(post=post)
         return comments.select_related("post").order_by("-published_at", "-pk")[:FEED_ITEMS]
 
+    # Every text goes through xml_safe: rows stored before the input cleaning may hold characters
+    # XML cannot carry, and one of them would fail the whole feed.
     def item_title(self, comment):
-        return f"{comment.author_name} on “{comment.post.title}” (#{comment.number})"
+        return xml_safe(f"{comment.author_name} on “{comment.post.title}” (#{comment.number})")
 
     def item_description(self, comment):
-        return comment.body_html
+        return xml_safe(comment.body_html)
 
     def item_link(self, comment):
         return comment.get_permalink()
@@ -41,7 +44,7 @@ class LatestCommentsFeed(Feed):
         return comment.published_at or comment.created_at
 
     def item_author_name(self, comment):
-        return comment.author_name
+        return xml_safe(comment.author_name)
 
 
 class PostCommentsFeed(LatestCommentsFeed):

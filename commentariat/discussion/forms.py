@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from commentariat.core import text
 from commentariat.core.form_timing import seconds_since, started_token
 
 from .models import Comment
@@ -63,15 +64,25 @@ class CommentForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
     def clean_author_name(self):
-        name = self.cleaned_data["author_name"]
+        name = text.clean_name(self.cleaned_data["author_name"])
+        if not name:
+            raise forms.ValidationError("Please enter your name.")
         if len(name) > self.name_limit:
             raise forms.ValidationError(
                 f"Please keep your name under {self.name_limit} characters (this one has {len(name)})."
             )
         return name
 
+    def clean_author_url(self):
+        url = text.clean_line(self.cleaned_data["author_url"])
+        if problem := text.website_problem(url):
+            raise forms.ValidationError(problem)
+        return url
+
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        body = text.clean_text(self.cleaned_data["body"])
+        if not text.is_visible(body):
+            raise forms.ValidationError("Please write a comment.")
         if len(body) > self.body_limit:
             raise forms.ValidationError(
                 f"Please keep your comment under {self.body_limit:,} characters (this one has {len(body):,})."

@@ -90,7 +90,8 @@ def edit_comment(*, comment: Comment, body: str, by, reason: str = "") -> Modera
     _ensure_not_claimed_by_other(comment, by)
     before = {"body": comment.body}
     comment.body = body
-    discussion.validate_comment_limits(comment)
+    discussion.clean_comment(comment, text_only=True)
+    body = comment.body
     comment.save(update_fields=["body", "updated_at"])
     discussion.status.note_text_change(comment)
     return _log(by, Kind.EDIT, comment=comment, before=before, after={"body": body}, reason=reason)

@@ -14,9 +14,11 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from commentariat.core import text
 from commentariat.discussion.models import SORT_KEY_DIGITS, Comment, render_comment_body
 from commentariat.discussion.services import refresh_comment_count
 from commentariat.discussion.services.status import status_after_import
+from commentariat.discussion.services.submission import URL_MAX_LENGTH
 from commentariat.publishing.models import Post
 
 from .bulk import allocate_ids, insert_rows
@@ -113,7 +115,7 @@ def store_comments(
             item.fingerprint = c.fingerprint()
             changed_items.append(item)
             report.count("comments updated")
-        _copy_fields(row, c, parent_id)
+        _copy_fields(row, c, parent_id, report)
         row.depth = numbered_state.depth_below(parent_id)
         if needs_number[c.legacy_id] and not row.number:
             numbered_state.assign(row, hint=c.number)
@@ -189,7 +191,7 @@ def _count_label(c: IncomingComment) -> str:
     return f"comments {c.status}"
 
 
-def _copy_fields(row, c: IncomingComment, parent_id: int | None) -> None:
+def _copy_fields(row, c: IncomingComment, parent_id: int | None, report: ImportReport) -> None:
     if isinstance(row, _NewComment):
         row.status_changed_at = c.created_at
         row.status, row.status_reason = c.status, "Imported"
@@ -201,14 +203,34 @@ def _copy_fields(row, c: IncomingComment, parent_id: int | None) -> None:
             row.status, row.status_reason = status, "Imported"
     row.parent_id = parent_id
     row.kind = c.kind
-    row.author_name = c.author_name[:200]
-    row.author_email = c.author_email[:254]
-    row.author_url = c.author_url
+    # The same cleaning and limits as the comment form (core/text.py); what is cut is reported.
+    row.author_name = _within(text.clean_name(c.author_name) or "Anonymous", "names", _name_limit(), report)
+    row.author_email = _within(text.clean_line(c.author_email), "email addresses", 254, report)
+    url = text.clean_line(c.author_url)
+    if url and (text.website_problem(url) or len(url) > URL_MAX_LENGTH):
+        report.count("websites dropped (not http(s), or with a password)")
+        url = ""
+    row.author_url = url
     row.ip_address = c.ip_address or None
     row.created_at = c.created_at
-    row.body = c.body
+    row.body = _within(text.clean_text(c.body), "comment texts", _body_limit(), report)
     row.body_format = c.body_format
     row.user_id = c.user_id
+
+
+def _name_limit() -> int:  # read when used: tests change the settings
+    return settings.COMMENTARIAT["COMMENT_NAME_MAX_LENGTH"]
+
+
+def _body_limit() -> int:
+    return settings.COMMENTARIAT["COMMENT_BODY_MAX_LENGTH"]
+
+
+def _within(value: str, what: str, limit: int, report: ImportReport) -> str:
+    if len(value) <= limit:
+        return value
+    report.count(f"{what} cut to {limit:,} characters")
+    return value[:limit]
 
 
 def _existing_items(source: str, legacy_ids: list[str]) -> dict[str, ImportedItem]:

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from commentariat.core.text import xml_safe
+
 from .models import Category, Post, Tag
 
 FEED_ITEMS = 20
@@ -39,11 +41,12 @@ class LatestPostsFeed(Feed):
     def items(self, obj=None):
         return self.posts(obj).select_related("author").prefetch_related("categories", "tags")[:FEED_ITEMS]
 
+    # xml_safe: a stored character XML cannot carry must not fail the whole feed.
     def item_title(self, post):
-        return post.title
+        return xml_safe(post.title)
 
     def item_description(self, post):
-        return post.body_html
+        return xml_safe(post.body_html)
 
     def item_pubdate(self, post):
         return post.published_at
@@ -52,10 +55,10 @@ class LatestPostsFeed(Feed):
         return post.updated_at
 
     def item_author_name(self, post):
-        return post.author_display_name
+        return xml_safe(post.author_display_name)
 
     def item_categories(self, post):
-        return [c.name for c in post.categories.all()] + [t.name for t in post.tags.all()]
+        return [xml_safe(c.name) for c in post.categories.all()] + [xml_safe(t.name) for t in post.tags.all()]
 
 
 class CategoryFeed(LatestPostsFeed):

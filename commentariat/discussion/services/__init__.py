@@ -5,11 +5,11 @@ from ..models import Comment
 from .authoring import delete_own_comment, edit_own_comment
 from .quoting import quote_in_new_post
 from .status import decide, refresh_comment_count
-from .submission import submit_comment, validate_comment_limits
+from .submission import clean_comment, submit_comment
 
 __all__ = [
     "approve_comment", "decide", "delete_own_comment", "edit_own_comment", "hold_comment", "mark_spam",
-    "quote_in_new_post", "refresh_comment_count", "remove_comment", "submit_comment", "validate_comment_limits",
+    "quote_in_new_post", "refresh_comment_count", "remove_comment", "submit_comment", "clean_comment",
 ]  # fmt: skip
 
 

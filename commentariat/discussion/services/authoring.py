@@ -3,7 +3,7 @@
 from ..models import Comment
 from ..screening import get_screener, screen_comment
 from . import status
-from .submission import validate_comment_limits
+from .submission import clean_comment
 
 
 def edit_own_comment(*, comment: Comment, body: str) -> Comment:
@@ -17,7 +17,8 @@ def edit_own_comment(*, comment: Comment, body: str) -> Comment:
         author_email=comment.author_email, author_url=comment.author_url, ip_address=None,
         body=body, body_format=comment.body_format, user_id=comment.user_id,
     )  # fmt: skip
-    validate_comment_limits(candidate)
+    clean_comment(candidate, text_only=True)
+    body = candidate.body
     # Screened before the write lock, like a new comment (and without counting it as a new
     # submission against the flood limit: ip_address is left out).
     screening = screen_comment(candidate, get_screener())

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from commentariat.core import text
 from commentariat.publishing.models import Post
 
 from ..exceptions import CommentsClosed, DuplicateComment, InvalidParent
@@ -16,6 +17,8 @@ from ..models import Comment
 from ..notifications import announce_public_comment
 from ..numbering import give_number, parent_within_depth
 from ..screening import comments_closed_message, get_screener, screen_comment
+
+URL_MAX_LENGTH = 500
 
 
 def submit_comment(
@@ -53,7 +56,7 @@ def submit_comment(
         user_agent=user_agent[:500],
         user=user,
     )
-    validate_comment_limits(comment)
+    clean_comment(comment)
     comment.full_clean(exclude=["post", "parent", "status", "ip_address", "user_agent", "user"])
     # Screening only reads (and may take a few milliseconds to score): it runs before the
     # write transaction, which on SQLite holds the database's one write lock.
@@ -83,18 +86,40 @@ def _store_new_comment(comment: Comment) -> Comment:
     return comment
 
 
-def validate_comment_limits(comment: Comment) -> None:
-    """Refuse (never truncate) a name or text over the site's limits."""
-    limits = settings.COMMENTARIAT
+def clean_comment(comment: Comment, *, text_only: bool = False) -> None:
+    """Clean the comment's text fields in place (core/text.py: the one cleaning of outside text),
+    then refuse (never truncate) what is missing, unusable or over the site's limits.
+
+    text_only: an edit, which changes the text and nothing else. Raises ValidationError by field.
+    """
+    comment.body = text.clean_text(comment.body)
     errors = {}
-    if len(comment.author_name) > limits["COMMENT_NAME_MAX_LENGTH"]:
-        errors["author_name"] = f"Please keep your name under {limits['COMMENT_NAME_MAX_LENGTH']} characters."
-    if len(comment.body) > limits["COMMENT_BODY_MAX_LENGTH"]:
-        errors["body"] = f"Please keep your comment under {limits['COMMENT_BODY_MAX_LENGTH']:,} characters."
-    if not comment.body.strip():
+    if not text_only:
+        comment.author_name = text.clean_name(comment.author_name)
+        comment.author_email = text.clean_line(comment.author_email)
+        comment.author_url = text.clean_line(comment.author_url)
+        errors.update(_author_errors(comment))
+    limit = settings.COMMENTARIAT["COMMENT_BODY_MAX_LENGTH"]
+    if len(comment.body) > limit:
+        errors["body"] = f"Please keep your comment under {limit:,} characters."
+    if not text.is_visible(comment.body):
         errors["body"] = "Please write a comment."
     if errors:
         raise ValidationError(errors)
+
+
+def _author_errors(comment: Comment) -> dict[str, str]:
+    errors = {}
+    name_limit = settings.COMMENTARIAT["COMMENT_NAME_MAX_LENGTH"]
+    if not comment.author_name:
+        errors["author_name"] = "Please enter your name."
+    elif len(comment.author_name) > name_limit:
+        errors["author_name"] = f"Please keep your name under {name_limit} characters."
+    if problem := text.website_problem(comment.author_url):
+        errors["author_url"] = problem
+    elif len(comment.author_url) > URL_MAX_LENGTH:
+        errors["author_url"] = f"Please keep the address under {URL_MAX_LENGTH} characters."
+    return errors
 
 
 def _recent_duplicate(*, post: Post, author_email: str, body: str) -> Comment | None:
