@@ -1,8 +1,9 @@
 """Turn an unreachable or locked database into a 503 the reader can act on.
 
-SQLite answers "database is locked" once the busy timeout runs out; PostgreSQL
-raises OperationalError when it is down. Either way the request did not change
-anything, so the honest answer is "try again shortly", not a stack trace.
+SQLite answers "database is locked" once the busy timeout runs out, and refuses writes on a
+read-only or full disk; PostgreSQL raises OperationalError when it is down, and refuses writes
+as a replica. Either way the request did not change anything (its transaction was rolled
+back), so the honest answer is "try again shortly", not a stack trace.
 """
 
 import logging
@@ -23,10 +24,22 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, (OperationalError, InterfaceError)) and not refuses_writes(exception):
             return None
         logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
         return database_unavailable_response(request)
+
+
+def refuses_writes(exception) -> bool:
+    """A database that answers but refuses writes: a read-only SQLite file or disk, a PostgreSQL
+    replica or read-only transaction (SQLSTATE 25006), a full disk."""
+    if not isinstance(exception, DatabaseError):
+        return False
+    cause = getattr(exception, "__cause__", None)
+    if getattr(cause, "sqlstate", None) == "25006":
+        return True
+    message = str(exception).lower()
+    return "readonly" in message or "read-only" in message or "disk is full" in message
 
 
 def database_unavailable_response(request) -> HttpResponse:

@@ -166,9 +166,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Keeps answering when Redis is away (core/cache.py), so every call must give up fast.
+            "BACKEND": "commentariat.core.cache.ResilientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "commentariat",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
     # Sessions written through to the database, read from Redis: every app server sees them.
@@ -277,6 +279,8 @@ COMMENTARIAT = {
         if o.strip()
     ],
     "RETRY_AFTER_SECONDS": 5,
+    # /healthz says the disk is full (503) when the data dir has less free space than this.
+    "DISK_FREE_MIN_MB": int(os.environ.get("COMMENTARIAT_DISK_FREE_MIN_MB", "32")),
     # Full-page cache for anonymous readers (core/page_cache.py); saving what a page shows
     # invalidates it at once, the timeout bounds what only time changes (scheduled posts).
     "PAGE_CACHE": _env_bool("COMMENTARIAT_PAGE_CACHE", default=True),

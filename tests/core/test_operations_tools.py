@@ -20,7 +20,7 @@ from tests.operator import commentariat
 def test_healthz_reports_database_and_cache_without_secrets(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "disk": "ok"}
     assert settings.SECRET_KEY not in response.content.decode()
 
 
@@ -29,7 +29,7 @@ def test_healthz_says_unavailable_when_the_database_is_down(client):
     with mock.patch("commentariat.core.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] == "failing"
+    assert response.json()["database"] == "unreachable"
 
 
 @pytest.mark.django_db
