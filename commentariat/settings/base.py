@@ -250,7 +250,8 @@ LOGGING = {
 # --- Commentariat -------------------------------------------------------------
 COMMENTARIAT = {
     "SITE_NAME": os.environ.get("COMMENTARIAT_SITE_NAME", "The Commentariat"),
-    # The public address of the site, for links outside a request (exports, feeds in mail).
+    # The public address of the site, for links that leave it (mail, print, PDF, exports): never
+    # the request's Host header, which the client writes (core/links.py).
     "SITE_URL": os.environ.get("COMMENTARIAT_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
     "SITE_TAGLINE": os.environ.get(
         "COMMENTARIAT_SITE_TAGLINE", "Long-form analysis, and readers who argue back"
