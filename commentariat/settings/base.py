@@ -271,6 +271,9 @@ COMMENTARIAT = {
     "REMEMBER_COOKIE_DAYS": 365,
     # A commenter may edit or delete their own comment this long after posting it.
     "EDIT_WINDOW_SECONDS": 600,
+    # Uploaded images with more pixels are refused from their header, before decoding (40 million:
+    # a 7700 × 5200 photograph; decoding one costs about 4 bytes a pixel).
+    "MAX_IMAGE_PIXELS": int(os.environ.get("COMMENTARIAT_MAX_IMAGE_PIXELS", "40000000")),
     # Sites allowed to embed comment threads (embed.js), e.g. "https://blog.example.org".
     "EMBED_ORIGINS": [
         o.strip().rstrip("/")
