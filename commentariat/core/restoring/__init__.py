@@ -50,11 +50,11 @@ def restore_database(*, source: Path) -> Restored:
     try:
         _migrate()
     except Exception as error:
-        if kept is None:
-            raise
-        backend.replace_with(kept)
+        if kept is not None:
+            backend.replace_with(kept)
+        after = "the previous database is back" if kept else "there was no previous database to put back"
         raise UnusableBackup(
-            f"{source} was copied in but could not be migrated ({error}); the previous database is back."
+            f"{source} was copied in but could not be migrated ({error}); {after}."
         ) from error
     # Cached pages (kept on disk or in Redis across restarts) show what is no longer there.
     bump("site")

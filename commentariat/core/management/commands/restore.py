@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             restored = restore_database(source=source)
         except UnusableBackup as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(" ".join(str(error).split())) from None  # one line, even for pg_restore's
         kept = (
             f"the previous one is kept at {restored.kept_copy}"
             if restored.kept_copy
