@@ -60,7 +60,7 @@ class CommentForm(forms.Form):
         super().add_error(field, error)
         # Tie each message to its input for screen readers; the template renders it with this id.
         for name in self.errors:
-            if name in self.fields:
+            if name in self.fields and not self.fields[name].widget.is_hidden:  # shown in #form-errors
                 self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
     def clean_author_name(self):

@@ -11,6 +11,8 @@ from html import escape as _escape
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from commentariat.core.dates import machine_datetime
+
 from .threads import ThreadNode
 
 _MONTHS = (
@@ -164,7 +166,7 @@ def _render_article(
     return (
         f'<article aria-label="{label}"><header class="comment-meta">{number_link}'
         f'<span class="comment-author">{author}</span> '
-        f'<a class="comment-date" href="#{anchor}"><time datetime="{comment.created_at.isoformat()}">'
+        f'<a class="comment-date" href="#{anchor}"><time datetime="{machine_datetime(comment.created_at)}">'
         f"{display_datetime(comment.created_at)}</time></a></header>"
         f"{_AWAITING if node.is_pending else ''}"
         f'<div class="comment-body">{comment.body_html}</div>{extras.html(comment)}{reply}</article>'

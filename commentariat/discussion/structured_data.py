@@ -1,5 +1,6 @@
 """schema.org JSON-LD for the post page: the post and the comments on this page, never an email."""
 
+from commentariat.core.dates import machine_datetime
 from commentariat.core.markup import html_to_text
 from commentariat.publishing.models import Post
 
@@ -13,8 +14,8 @@ def post_structured_data(post: Post, thread: ThreadPage, *, url: str) -> dict:
         "@type": "BlogPosting",
         "headline": post.title,
         "url": url,
-        "datePublished": post.published_at.isoformat() if post.published_at else None,
-        "dateModified": post.updated_at.isoformat() if post.updated_at else None,
+        "datePublished": machine_datetime(post.published_at) if post.published_at else None,
+        "dateModified": machine_datetime(post.updated_at) if post.updated_at else None,
         "author": {"@type": "Person", "name": post.author_display_name},
         "description": post.summary,
         "commentCount": post.comment_count,
@@ -35,7 +36,7 @@ def _comment_data(node: ThreadNode, url: str) -> dict:
         data["author"] = {"@type": "Person", "name": comment.author_name}
         if comment.author_url:
             data["author"]["url"] = comment.author_url
-        data["dateCreated"] = comment.created_at.isoformat()
+        data["dateCreated"] = machine_datetime(comment.created_at)
         data["text"] = html_to_text(comment.body_html)
     replies = [_comment_data(child, url) for child in node.children if _shown(child)]
     if replies:

@@ -4,6 +4,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from commentariat.core.links import site_url
 from commentariat.core.net import client_ip
 from commentariat.publishing.selectors import get_readable_post_or_404
 
@@ -20,14 +21,14 @@ def _with_comments(request) -> bool:
 @require_GET
 def print_view(request, year, month, slug):
     post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
-    url = request.build_absolute_uri(post.get_absolute_url())
+    url = site_url(post.get_absolute_url())
     return HttpResponse(print_document(post, with_comments=_with_comments(request), url=url))
 
 
 @require_GET
 def pdf_view(request, year, month, slug):
     post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
-    url = request.build_absolute_uri(post.get_absolute_url())
+    url = site_url(post.get_absolute_url())
     pdf = post_pdf(post, with_comments=_with_comments(request), url=url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{post.slug}.pdf"'
@@ -36,7 +37,7 @@ def pdf_view(request, year, month, slug):
 
 def email_view(request, year, month, slug):
     post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
-    url = request.build_absolute_uri(post.get_absolute_url())
+    url = site_url(post.get_absolute_url())
     context = {
         "post": post,
         "mail_configured": mail_configured(),

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from commentariat.core.links import site_url
 from commentariat.core.markup import html_to_text
 from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
@@ -93,7 +94,7 @@ def send_digests() -> int:
             for comment in pending
         ]
         context = {"items": items, "total": total, "site_name": settings.COMMENTARIAT["SITE_NAME"],
-                   "queue_url": settings.COMMENTARIAT["SITE_URL"] + reverse("moderation:queue")}  # fmt: skip
+                   "queue_url": site_url(reverse("moderation:queue"))}  # fmt: skip
         message = EmailMultiAlternatives(
             subject=f"{total} comment{'s' if total != 1 else ''} waiting on {settings.COMMENTARIAT['SITE_NAME']}",
             body=render_to_string("moderation/email/digest.txt", context),
@@ -113,5 +114,4 @@ def _link(comment: Comment, user, decision: str) -> DigestLink:
 
 
 def _url(link: DigestLink) -> str:
-    path = reverse("moderation:digest-link", kwargs={"token": link_token(link)})
-    return settings.COMMENTARIAT["SITE_URL"] + path
+    return site_url(reverse("moderation:digest-link", kwargs={"token": link_token(link)}))

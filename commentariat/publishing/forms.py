@@ -3,8 +3,18 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .images import check_pixel_count
 from .models import RESERVED_PAGE_SLUGS, Category, Post
 from .services import save_post
+
+
+class ImageUploadField(forms.ImageField):
+    """Django's image field, with the pixel count checked from the header before it opens the file."""
+
+    def to_python(self, data):
+        if data:
+            check_pixel_count(data)
+        return super().to_python(data)
 
 
 class PostEditorForm(forms.ModelForm):
@@ -19,7 +29,7 @@ class PostEditorForm(forms.ModelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Empty: now, when the status is Published. A future time publishes the post by itself.",
     )
-    image = forms.ImageField(
+    image = ImageUploadField(
         label="Add an image", required=False, help_text="JPEG, PNG, GIF or WebP, up to 10 MB."
     )
 

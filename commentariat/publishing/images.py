@@ -25,10 +25,52 @@ class StoredImage:
         return f"{settings.MEDIA_URL}images/{self.name}"
 
 
+def _bound_pillow() -> None:
+    # Pillow warns past this many pixels and refuses past twice as many, wherever it decodes.
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = settings.COMMENTARIAT["MAX_IMAGE_PIXELS"]
+
+
+def _refuse_too_many_pixels(size: tuple[int, int] | None) -> None:
+    """ValidationError if an image of size (None: too large to say) is over the limit."""
+    limit = settings.COMMENTARIAT["MAX_IMAGE_PIXELS"]
+    if size is not None and size[0] * size[1] <= limit:
+        return
+    dimensions = f"{size[0]:,} × {size[1]:,} pixels" if size else f"over {2 * limit:,} pixels"
+    raise ValidationError(
+        f"This image is {dimensions}; images of up to {limit / 1e6:g} million pixels are accepted. "
+        "Please make it smaller and upload it again.",
+        code="too_many_pixels",
+    )
+
+
 def image_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "images"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def check_pixel_count(upload) -> None:
+    """Refuse an image with more pixels than the site will decode, from its header alone.
+
+    A small file can hold a huge image (a 657 KB PNG of 13000 × 13000 took 9.5 s and 1.5 GB to
+    decode): Pillow's open() reads only the header, so the size is known before any decoding.
+    Files that are not images pass: the form field says what is wrong with them.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    _bound_pillow()
+    try:
+        with Image.open(upload) as image:
+            size = image.size
+    except Image.DecompressionBombError:
+        size = None  # over twice the limit: Pillow refuses from the header too
+    except (UnidentifiedImageError, OSError):
+        return
+    finally:
+        upload.seek(0)
+    _refuse_too_many_pixels(size)
 
 
 def store_image(upload) -> StoredImage:
@@ -37,10 +79,14 @@ def store_image(upload) -> StoredImage:
 
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError("Please upload an image under 10 MB.")
+    _bound_pillow()
     try:
         image = Image.open(upload)
+        _refuse_too_many_pixels(image.size)  # before load(), which decodes
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        _refuse_too_many_pixels(None)
+    except (UnidentifiedImageError, OSError):
         raise ValidationError("This file is not an image we can use (JPEG, PNG, GIF or WebP).") from None
     kind = _FORMATS.get(image.format or "")
     if kind is None:

@@ -252,7 +252,8 @@ LOGGING = {
 # --- Commentariat -------------------------------------------------------------
 COMMENTARIAT = {
     "SITE_NAME": os.environ.get("COMMENTARIAT_SITE_NAME", "The Commentariat"),
-    # The public address of the site, for links outside a request (exports, feeds in mail).
+    # The public address of the site, for links that leave it (mail, print, PDF, exports): never
+    # the request's Host header, which the client writes (core/links.py).
     "SITE_URL": os.environ.get("COMMENTARIAT_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
     "SITE_TAGLINE": os.environ.get(
         "COMMENTARIAT_SITE_TAGLINE", "Long-form analysis, and readers who argue back"
@@ -272,6 +273,9 @@ COMMENTARIAT = {
     "REMEMBER_COOKIE_DAYS": 365,
     # A commenter may edit or delete their own comment this long after posting it.
     "EDIT_WINDOW_SECONDS": 600,
+    # Uploaded images with more pixels are refused from their header, before decoding (40 million:
+    # a 7700 × 5200 photograph; decoding one costs about 4 bytes a pixel).
+    "MAX_IMAGE_PIXELS": int(os.environ.get("COMMENTARIAT_MAX_IMAGE_PIXELS", "40000000")),
     # Sites allowed to embed comment threads (embed.js), e.g. "https://blog.example.org".
     "EMBED_ORIGINS": [
         o.strip().rstrip("/")

@@ -1,8 +1,17 @@
-"""`commentariat serve` starts granian with settings fitted to the database."""
+"""`commentariat serve` starts granian with settings fitted to the database, on a port of its own."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+
+from tests.operator import operator_env, served
 
 
 class Execed(Exception):
@@ -42,3 +51,45 @@ def test_threads_can_be_chosen(started):
         call_command("serve", "--no-task-worker", "--threads", "3", "--workers", "4")
     (args,) = started
     assert _option(args, "--blocking-threads") == "3" and _option(args, "--workers") == "4"
+
+
+def _serve_again(data_dir, port: int) -> subprocess.CompletedProcess:
+    """`commentariat serve` on port, as an operator runs it; killed (with its workers) if it is
+    still running after 30 s, which is itself the failure."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "commentariat", "serve", "--port", str(port), "--no-task-worker"],
+        env=operator_env(data_dir),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"serve started on port {port}, which was already in use")
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+@pytest.mark.parametrize("reuse_port", [False, True], ids=["plain listener", "SO_REUSEPORT listener"])
+def test_serve_refuses_a_port_already_in_use(tmp_path, reuse_port):
+    with socket.socket() as listener:
+        if reuse_port:  # as granian binds: a second one could join it
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        result = _serve_again(tmp_path, port)
+    assert result.returncode != 0
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Serving on" not in result.stdout and result.stderr.count("\n") == 1
+
+
+def test_a_second_serve_on_a_served_port_is_refused(tmp_path):
+    with served(tmp_path, ready_path="/healthz") as base:
+        port = int(base.rsplit(":", 1)[1])
+        result = _serve_again(tmp_path, port)
+        assert result.returncode != 0 and f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+        assert urllib.request.urlopen(f"{base}/healthz", timeout=5).status == 200  # the first one serves on

@@ -29,7 +29,7 @@ def test_a_reader_sends_a_post_as_plain_text_and_simple_html(client, post):
     (message,) = mail.outbox
     assert message.to == ["friend@example.net"] and message.cc == [] and message.bcc == []
     assert message.subject == "Ada sent you “Trams & towns”"
-    assert "http://testserver/" in message.body and post.get_absolute_url() in message.body
+    assert f"http://127.0.0.1:8000{post.get_absolute_url()}" in message.body  # COMMENTARIAT_SITE_URL
     assert "Why the tram came back." in message.body and "Thought of you <b>here</b>." in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"

@@ -1,6 +1,9 @@
 """The writers' editor as a writer uses it: forms posted, preview, scheduling, images."""
 
 import io
+import struct
+import time
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -9,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from commentariat.publishing.images import image_dir
 from commentariat.publishing.models import Category, Post
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +41,26 @@ def png_bytes(width=2400, height=1200) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@pytest.fixture(scope="module")
+def huge_png() -> bytes:
+    """A real, valid 13000 × 13000 grey PNG of about 160 KB: 169 million pixels once decoded."""
+    width = height = 13000
+    row = bytes(1 + width)  # PNG's filter byte, then black pixels
+    deflate = zlib.compressobj(9)
+    pixels = b"".join(deflate.compress(row) for _ in range(height)) + deflate.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", pixels)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def test_only_editors_reach_the_editor(client, django_user_model):
@@ -111,6 +135,33 @@ def test_an_uploaded_image_is_resized_stored_and_served_with_long_cache_headers(
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     stored = Image.open(io.BytesIO(b"".join(response.streaming_content)))
     assert stored.size == (1600, 800)
+
+
+def test_an_image_of_too_many_pixels_is_refused_from_its_header_at_once(client, writer, huge_png):
+    upload = SimpleUploadedFile("bomb.png", huge_png, content_type="image/png")
+    stored_before = set(image_dir().iterdir())
+    started = time.monotonic()
+    response = client.post("/editor/new/", {**form_data(), "image": upload})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    # Past twice the limit, Pillow itself refuses from the header, without the dimensions.
+    assert (
+        "This image is over 80,000,000 pixels; images of up to 40 million pixels are accepted."
+        in response.content.decode()
+    )
+    assert elapsed < 1.5  # decoding it alone takes longer; resizing it, several seconds
+    assert not Post.objects.exists() and set(image_dir().iterdir()) == stored_before
+
+
+def test_the_pixel_limit_is_a_setting(client, writer, settings):
+    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "MAX_IMAGE_PIXELS": 2400 * 1200 - 1}
+    upload = SimpleUploadedFile("chart.png", png_bytes(2400, 1200), content_type="image/png")
+    response = client.post("/editor/new/", {**form_data(), "image": upload})
+    assert response.status_code == 400
+    assert "This image is 2,400 × 1,200 pixels; images of up to 2.88 million" in response.content.decode()
+    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "MAX_IMAGE_PIXELS": 2400 * 1200}
+    upload = SimpleUploadedFile("chart.png", png_bytes(2400, 1200), content_type="image/png")
+    assert client.post("/editor/new/", {**form_data(), "image": upload}).status_code == 302
 
 
 def test_a_file_that_is_not_an_image_is_refused_with_a_message(client, writer):

@@ -3,7 +3,15 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from commentariat.core.dates import machine_datetime
+
 register = template.Library()
+
+
+@register.filter
+def datetime_attr(moment) -> str:
+    """A datetime as HTML's datetime attribute takes it (core/dates.py); empty for none."""
+    return machine_datetime(moment) if moment else ""
 
 
 @register.filter

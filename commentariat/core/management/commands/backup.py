@@ -1,13 +1,12 @@
-import os
-import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+
+from commentariat.core.pg_client import ClientFailed, dump
 
 
 class Command(BaseCommand):
@@ -25,7 +24,10 @@ class Command(BaseCommand):
         if vendor == "sqlite":
             _backup_sqlite(settings.DATABASES["default"]["NAME"], target)
         elif vendor == "postgresql":
-            _backup_postgres(settings.DATABASES["default"], target)
+            try:
+                dump(target)
+            except ClientFailed as error:
+                raise CommandError(str(error)) from None
         else:
             raise CommandError(f"No backup method for {vendor}.")
         self.stdout.write(f"Backed up the {vendor} database to {target} ({target.stat().st_size:,} bytes).")
@@ -39,34 +41,3 @@ def _backup_sqlite(source: str, target: Path) -> None:
     finally:
         live.close()
         copy.close()
-
-
-def _backup_postgres(database: dict, target: Path) -> None:
-    if shutil.which("pg_dump") is None:
-        raise CommandError("pg_dump is not installed (apt-get install postgresql-client).")
-    result = subprocess.run(
-        ["pg_dump", "--format=custom", f"--file={target}", *_pg_connection_args(database)],
-        env=_pg_env(database),
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
-
-
-def _pg_connection_args(database: dict) -> list[str]:
-    args = [f"--dbname={database['NAME']}"]
-    if database.get("HOST"):
-        args.append(f"--host={database['HOST']}")
-    if database.get("PORT"):
-        args.append(f"--port={database['PORT']}")
-    if database.get("USER"):
-        args.append(f"--username={database['USER']}")
-    return args
-
-
-def _pg_env(database: dict) -> dict:
-    env = dict(os.environ)
-    if database.get("PASSWORD"):
-        env["PGPASSWORD"] = database["PASSWORD"]
-    return env

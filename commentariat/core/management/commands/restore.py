@@ -1,19 +1,16 @@
-import shutil
-import sqlite3
-import subprocess
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
-from commentariat.core.page_cache import bump
-
-from .backup import _pg_connection_args, _pg_env
+from commentariat.core.exceptions import UnusableBackup
+from commentariat.core.restoring import restore_database
 
 
 class Command(BaseCommand):
-    help = "Restore the database from a file written by `commentariat backup`. Replaces what is there."
+    help = (
+        "Restore the database from a file written by `commentariat backup`, keeping the current one "
+        "beside it, and migrate it to this version's schema."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -22,51 +19,23 @@ class Command(BaseCommand):
     def handle(self, *args, file, yes, **options):
         source = Path(file)
         if not source.is_file():
-            raise CommandError(f"No backup at {source}.")
-        if not yes and input(f"Replace the current database with {source}? [y/N] ").strip().lower() != "y":
-            raise CommandError("Nothing restored.")
-        vendor = connection.vendor
-        connection.close()
-        if vendor == "sqlite":
-            _restore_sqlite(source, settings.DATABASES["default"]["NAME"])
-        elif vendor == "postgresql":
-            _restore_postgres(source, settings.DATABASES["default"])
-        else:
-            raise CommandError(f"No restore method for {vendor}.")
-        # Cached pages (kept on disk or in Redis across restarts) show what is no longer there.
-        bump("site")
-        self.stdout.write(f"Restored the {vendor} database from {source}.")
+            raise CommandError(f"No backup at {source}; nothing was restored.")
+        if not yes and not _confirmed(f"Replace the current database with {source}? [y/N] "):
+            raise CommandError("Nothing was restored.")
+        try:
+            restored = restore_database(source=source)
+        except UnusableBackup as error:
+            raise CommandError(" ".join(str(error).split())) from None  # one line, even for pg_restore's
+        kept = (
+            f"the previous one is kept at {restored.kept_copy}"
+            if restored.kept_copy
+            else "there was none before"
+        )
+        self.stdout.write(f"Restored the {restored.vendor} database from {source} and migrated it; {kept}.")
 
 
-def _restore_sqlite(source: Path, target: str) -> None:
-    backup, live = sqlite3.connect(source), sqlite3.connect(target)
+def _confirmed(question: str) -> bool:
     try:
-        if backup.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise CommandError(f"{source} is damaged; nothing restored.")
-        backup.backup(live)
-    except sqlite3.DatabaseError as error:
-        raise CommandError(f"{source} is not a usable SQLite backup: {error}") from None
-    finally:
-        backup.close()
-        live.close()
-
-
-def _restore_postgres(source: Path, database: dict) -> None:
-    if shutil.which("pg_restore") is None:
-        raise CommandError("pg_restore is not installed (apt-get install postgresql-client).")
-    result = subprocess.run(
-        [
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            *_pg_connection_args(database),
-            str(source),
-        ],
-        env=_pg_env(database),
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
+        return input(question).strip().lower() == "y"
+    except EOFError:  # no terminal to answer: only --yes restores
+        return False

@@ -1,6 +1,8 @@
+import errno
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         granian = shutil.which("granian", path=str(Path(sys.executable).parent)) or shutil.which("granian")
         if granian is None:
             raise CommandError("granian is not installed in this environment.")
+        _check_port_free(host, port)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commentariat.settings.base")
         if threads is None:
             # SQLite work is all in-process and holds the GIL, and writers queue for one lock:
@@ -86,3 +89,26 @@ class Command(BaseCommand):
         except subprocess.TimeoutExpired:
             worker.kill()
         sys.exit(code)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """CommandError if host:port cannot be bound: granian binds with SO_REUSEPORT, so a second
+    server on a port already served would start and silently share its connections."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise CommandError(f"Cannot serve on {host}: {error.strerror}.") from None
+    # Without SO_REUSEPORT, as a first server binds; SO_REUSEADDR ignores closed connections.
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"Port {port} on {host} is already in use (another `commentariat serve`?); "
+                    "stop that server or choose another port with --port or PORT."
+                ) from None
+            raise CommandError(f"Cannot serve on port {port} of {host}: {error.strerror}.") from None
