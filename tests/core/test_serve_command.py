@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tests.operator import operator_env, served
+from tests.operator import commentariat, operator_env, served
 
 
 class Execed(Exception):
@@ -93,3 +93,25 @@ def test_a_second_serve_on_a_served_port_is_refused(tmp_path):
         result = _serve_again(tmp_path, port)
         assert result.returncode != 0 and f"Port {port} on 127.0.0.1 is already in use" in result.stderr
         assert urllib.request.urlopen(f"{base}/healthz", timeout=5).status == 200  # the first one serves on
+
+
+@pytest.fixture
+def read_only_data_dir(tmp_path):
+    """A data dir on a read-only mount (a bind mount of a migrated one; needs root, skipped otherwise)."""
+    source, mounted = tmp_path / "data", tmp_path / "read-only"
+    source.mkdir()
+    mounted.mkdir()
+    commentariat(source, "migrate", "--noinput", "-v0")
+    if subprocess.run(["mount", "--bind", str(source), str(mounted)], capture_output=True).returncode:
+        pytest.skip("cannot bind-mount here (needs root)")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(mounted)], check=True)
+        yield mounted
+    finally:
+        subprocess.run(["umount", "-l", str(mounted)], check=False)
+
+
+def test_serve_on_a_read_only_data_dir_says_so_in_one_line(read_only_data_dir):
+    result = commentariat(read_only_data_dir, "serve", "--port", "0", "--no-task-worker", check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"the data dir {read_only_data_dir} cannot be written to (Read-only file system)" in result.stderr
