@@ -1,7 +1,7 @@
 """/healthz: what this app server's dependencies can do right now, each named.
 
 - database: "ok", "read-only" (it answers but refuses writes: a read-only file or disk, a
-  PostgreSQL replica or read-only transaction), or "unreachable";
+  PostgreSQL replica or read-only transaction), "not migrated", or "unreachable";
 - cache: "ok" or "unreachable" (Redis away: the site still answers, ResilientRedisCache);
 - disk: "ok" or "full" (the data dir's free space under COMMENTARIAT["DISK_FREE_MIN_MB"]).
 
@@ -39,8 +39,11 @@ def check_database() -> str:
     try:
         _probe_write()
     except DatabaseError as error:
-        if "lock" in str(error).lower():  # busy with writers is not broken
+        message = str(error).lower()
+        if "lock" in message:  # busy with writers is not broken
             return "ok"
+        if "no such table" in message or "does not exist" in message:
+            return "not migrated"
         logger.warning("Health check: the database refuses writes (%s)", error)
         return "read-only"
     return "ok"

@@ -88,6 +88,7 @@ def test_serve_refuses_a_port_already_in_use(tmp_path, reuse_port):
 
 
 def test_a_second_serve_on_a_served_port_is_refused(tmp_path):
+    commentariat(tmp_path, "migrate", "--noinput", "-v0")
     with served(tmp_path, ready_path="/healthz") as base:
         port = int(base.rsplit(":", 1)[1])
         result = _serve_again(tmp_path, port)
