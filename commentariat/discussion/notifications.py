@@ -1,7 +1,11 @@
-"""Reply notifications: double opt-in, one-click signed unsubscribe, sent in the background.
+"""Reply notifications: a subscription confirmed by mail for each post, one-click signed
+unsubscribe, sent in the background.
 
 Every link in these messages carries a signed token naming one subscription: it cannot be
 guessed, changed to name another, or used after its time (confirmations expire after a week).
+Nothing said to whoever asks for a subscription depends on what the address follows or ever
+confirmed, so nobody can learn who reads the site; only a browser that proved it reads the
+address (commenter.has_proven_address) is spared the confirmation mail.
 """
 
 from django.conf import settings
@@ -24,23 +28,28 @@ _UNSUBSCRIBE_SALT = "commentariat.notifications.unsubscribe"
 CONFIRM_MAX_AGE = 7 * 86400
 
 
-def subscribe(*, email: str, post: Post, comment: Comment | None = None) -> Subscription:
-    """Follow replies to comment (or the whole discussion when None); asks for confirmation
-    by email unless this address confirmed a subscription before."""
+def subscribe(
+    *, email: str, post: Post, comment: Comment | None = None, address_proven: bool = False
+) -> Subscription:
+    """Follow replies to comment (or the whole discussion when None).
+
+    Confirmed at once when this browser proved it reads the address; otherwise a link to
+    confirm is mailed, even to an address that confirmed other posts (a stranger must not
+    add posts to someone's inbox), at most three times a day to one address.
+    """
     kind = Subscription.Kind.REPLIES if comment is not None else Subscription.Kind.DISCUSSION
-    subscription, created = Subscription.objects.get_or_create(
+    subscription, _ = Subscription.objects.get_or_create(
         email=email.strip().lower(), kind=kind, post=post, comment=comment
     )
-    if subscription.confirmed_at is None:
-        if Subscription.objects.filter(email=subscription.email, confirmed_at__isnull=False).exists():
-            subscription.confirmed_at = timezone.now()
-            subscription.save(update_fields=["confirmed_at"])
-        elif created and not over_limit(f"confirm:{subscription.email}", limit=3, window_seconds=86400):
-            # At most three confirmation emails a day to one address, however many forms name it:
-            # the form must not become a way to flood someone's inbox.
-            from .tasks import send_confirmation
+    if subscription.confirmed_at is not None:
+        return subscription
+    if address_proven:
+        confirm(subscription)
+    elif not over_limit(f"confirm:{subscription.email}", limit=3, window_seconds=86400):
+        # However many forms name an address, they must not become a way to flood its inbox.
+        from .tasks import send_confirmation
 
-            transaction.on_commit(lambda: send_confirmation.enqueue(subscription_id=subscription.pk))
+        transaction.on_commit(lambda: send_confirmation.enqueue(subscription_id=subscription.pk))
     return subscription
 
 
