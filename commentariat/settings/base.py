@@ -302,6 +302,9 @@ COMMENTARIAT = {
     # "Email this post": how many a reader may send an hour, and one address may receive a day.
     "EMAIL_POST_PER_IP_PER_HOUR": 5,
     "EMAIL_POST_PER_RECIPIENT_PER_DAY": 3,
+    # Reply notifications: at most one mail per address and post in this many minutes, listing
+    # every new comment since the last (discussion/notification_batches.py).
+    "NOTIFY_BATCH_MINUTES": float(os.environ.get("COMMENTARIAT_NOTIFY_BATCH_MINUTES", "10")),
     "PURGE_REMOVED_AFTER_DAYS": 30,
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
     "PROXY_COUNT": int(os.environ.get("COMMENTARIAT_PROXY_COUNT", "0")),
