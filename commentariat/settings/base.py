@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "commentariat.core.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commentariat.core.middleware.DatabaseUnavailableMiddleware",
+    "commentariat.api.middleware.ApiWriteGuardMiddleware",
     "commentariat.api.middleware.ApiErrorsAsJsonMiddleware",
 ]
 
