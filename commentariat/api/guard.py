@@ -1,10 +1,16 @@
-"""Who may write through the API: JSON only, from this site's own pages or its embed origins.
+"""Who may write through the API: JSON only, from this site's own pages or its embed origins, at
+a bounded rate.
 
 A page on another site can make its visitors' browsers send a "simple" request without asking
 first: a form post, or fetch() with text/plain. A JSON body is not simple, so the browser first
 asks (a CORS preflight), and only the embed origins are answered. Browsers name the page's origin
 in the Origin header (older ones at least Sec-Fetch-Site) and page scripts cannot change it, so a
-write naming another origin is refused before any endpoint reads it.
+write naming another origin is refused before any endpoint reads it. Clients that are not
+browsers can say anything: for them, the submission limits below.
+
+The comment form proves a person a little (a hidden field, a signed start time); a JSON client
+cannot, so its submissions, the API's and the embed's alike, are counted per IP address and per
+email address each hour, besides the screener's per-minute flood control.
 """
 
 from urllib.parse import urlsplit
@@ -14,7 +20,13 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from ninja.parser import Parser
 
+from commentariat.core.net import client_ip
+from commentariat.core.rate_limit import over_limit
+
+from .exceptions import TooManySubmissions
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_HOUR = 3600
 
 
 def origin_of(url: str) -> str:
@@ -63,3 +75,18 @@ class JsonOnlyParser(Parser):
         if request.content_type != "application/json":
             raise NotJson(request.content_type)
         return super().parse_body(request)
+
+
+def check_submission_limits(request: HttpRequest, *, author_email: str) -> None:
+    """Count one comment submitted by a JSON client; raises TooManySubmissions past a limit."""
+    limits = settings.COMMENTARIAT
+    ip = client_ip(request)
+    counters = [
+        ("ip", f"api:ip:{ip}" if ip else None, limits["API_COMMENTS_PER_IP_PER_HOUR"]),
+        ("email", f"api:email:{author_email.strip().lower()}", limits["API_COMMENTS_PER_EMAIL_PER_HOUR"]),
+    ]
+    for kind, key, limit in counters:
+        if key and limit:
+            retry_after = over_limit(key, limit=limit, window_seconds=_HOUR)
+            if retry_after:
+                raise TooManySubmissions(kind, retry_after)

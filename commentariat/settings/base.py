@@ -277,6 +277,10 @@ COMMENTARIAT = {
         for o in os.environ.get("COMMENTARIAT_EMBED_ORIGINS", "").split(",")
         if o.strip()
     ],
+    # Comments a JSON client (the API, the embed) may send in an hour from one IP address and for
+    # one email address (0: no limit); they stand in for the form's hidden field and start time.
+    "API_COMMENTS_PER_IP_PER_HOUR": int(os.environ.get("COMMENTARIAT_API_COMMENTS_PER_IP_PER_HOUR", "30")),
+    "API_COMMENTS_PER_EMAIL_PER_HOUR": int(os.environ.get("COMMENTARIAT_API_COMMENTS_PER_EMAIL_PER_HOUR", "10")),
     "RETRY_AFTER_SECONDS": 5,
     # Full-page cache for anonymous readers (core/page_cache.py); saving what a page shows
     # invalidates it at once, the timeout bounds what only time changes (scheduled posts).

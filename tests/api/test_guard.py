@@ -1,5 +1,5 @@
 """Writes to the API as other sites' pages and scripts would try them: JSON only, from this site
-or its embed origins."""
+or its embed origins, within hourly limits per IP and per email address."""
 
 import json
 
@@ -110,3 +110,47 @@ def test_an_embed_origin_may_post_after_its_preflight(client, post):
 
 def test_reading_stays_open_to_any_origin(client, post):
     assert client.get(f"/api/posts/{post.pk}/comments", HTTP_ORIGIN=EVIL).status_code == 200
+
+
+def _limits(settings, *, per_ip, per_email):
+    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "API_COMMENTS_PER_IP_PER_HOUR": per_ip,
+                             "API_COMMENTS_PER_EMAIL_PER_HOUR": per_email}  # fmt: skip
+
+
+def test_one_ip_address_may_send_so_many_comments_an_hour_whatever_the_email(client, post, settings, policy):
+    _limits(settings, per_ip=3, per_email=10)
+    bot = {"REMOTE_ADDR": "203.0.113.9"}
+    statuses = [send(client, post, comment(n), **bot).status_code for n in range(3)]
+    refused = send(client, post, comment(4), **bot)
+    assert statuses == [201, 201, 201] and refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    error = refused.json()["error"]
+    assert error["code"] == "rate_limited" and error["fields"] == {}
+    assert error["message"].startswith("Too many comments from your connection in the last hour.")
+    assert Comment.objects.count() == 3
+    # Another reader, elsewhere, is not held up; the embed counts against the same limit.
+    assert send(client, post, comment(5), REMOTE_ADDR="198.51.100.7").status_code == 201
+    embed = {"url": f"{BLOG}/a-page/", "title": "A page", **comment(6)}
+    from_embed = client.post("/embed/comments", json.dumps(embed), content_type="application/json",
+                             HTTP_ORIGIN=BLOG, **bot)  # fmt: skip
+    assert from_embed.status_code == 429 and from_embed["Retry-After"]
+
+
+def test_one_email_address_may_send_so_many_comments_an_hour_from_any_ip(client, post, settings, policy):
+    _limits(settings, per_ip=30, per_email=2)
+    statuses = [
+        send(client, post, comment(n, email="Ada@Example.org"), REMOTE_ADDR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+    refused = send(client, post, comment(9, email="ada@example.org"), REMOTE_ADDR="198.51.100.7")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["message"].startswith("Too many comments from this email address")
+
+
+def test_moderators_see_the_comments_the_api_limits_refused(client, moderator_client, post, settings, policy):
+    _limits(settings, per_ip=1, per_email=10)
+    send(client, post, comment(1))
+    send(client, post, {**comment(2), "author_name": "Spammy Sam"})
+    page = moderator_client.get("/moderation/refused/").content.decode()
+    assert "Too many comments in an hour through the API or the embed" in page and "Spammy Sam" in page
