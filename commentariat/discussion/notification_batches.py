@@ -12,7 +12,7 @@ locked with a password since is mailed as its links, not its text.
 Without a worker that can wait (COMMENTARIAT_TASKS=immediate), the first batch after a quiet
 window is due at once and later ones go out with the next notification run or
 `commentariat send-notifications` (cron). Every run also sends what is overdue: a batch whose
-task was lost, or whose mail failed, goes out later rather than never.
+task was lost, or whose mail failed, goes out later rather than never (within a day).
 """
 
 import logging
@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 # A batch closed this long ago and still there lost its mail (SMTP down, a killed worker): retry.
 RETRY_AFTER = timedelta(minutes=5)
+# ... until its news is this old: a mail the server keeps refusing is dropped, not tried forever.
+GIVE_UP_AFTER = timedelta(days=1)
 _LISTED_PER_MAIL = 50
 _EXCERPT_CHARS = 600
 
@@ -66,7 +68,10 @@ def send_batch(batch_id: int) -> int:
     now = clock.now()
     with transaction.atomic():
         batch = (
-            NotificationBatch.objects.select_for_update().select_related("post").filter(pk=batch_id).first()
+            NotificationBatch.objects.select_for_update(of=("self",))
+            .select_related("post")
+            .filter(pk=batch_id)
+            .first()
         )
         if batch is None or (batch.closed_at is not None and batch.closed_at > now - RETRY_AFTER):
             return 0
@@ -83,6 +88,12 @@ def send_batch(batch_id: int) -> int:
 def send_due_batches(*, limit: int = 200) -> int:
     """Send every batch whose time has come (and retry those whose mail failed); returns the mails."""
     now = clock.now()
+    stale = NotificationBatch.objects.filter(closed_at__isnull=False, due_at__lt=now - GIVE_UP_AFTER)
+    for batch in stale.only("pk", "email", "post_id"):
+        logger.warning(
+            "Gave up mailing notification batch %s (post %s) to %s", batch.pk, batch.post_id, batch.email
+        )
+        batch.delete()
     due = NotificationBatch.objects.filter(
         Q(closed_at=None, due_at__lte=now) | Q(closed_at__lte=now - RETRY_AFTER)
     ).order_by("due_at")
@@ -182,6 +193,8 @@ def _mail(batch: NotificationBatch, entries: list[tuple[Comment, bool]]) -> None
     subscription = (
         Subscription.objects.filter(email=batch.email, post_id=post.pk).order_by("kind", "pk").first()
     )
+    if subscription is None:  # unsubscribed a moment ago
+        return
     unsubscribe_url = absolute_url(
         reverse("discussion:unsubscribe", kwargs={"token": unsubscribe_token(subscription)})
     )

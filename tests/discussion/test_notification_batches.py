@@ -160,3 +160,22 @@ def test_a_mail_that_could_not_be_sent_goes_out_later(
     worker.run()
     (mail,) = smtp.to("ada@example.org")
     assert "Reply number 1." in text_of(mail) and "Reply number 2." not in text_of(mail)
+
+
+def test_a_mail_the_server_keeps_refusing_is_dropped_after_a_day(
+    ada, smtp, settings, worker, caplog, django_capture_on_commit_callbacks
+):
+    replies(ada, 1, django_capture_on_commit_callbacks)
+    worker.run()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = closed.getsockname()[1]
+    worker.wait(WINDOW)
+    worker.run()
+    worker.wait(23 * 60)
+    call_command("send_notifications", verbosity=0)
+    assert NotificationBatch.objects.exists()  # still tried within the day
+    worker.wait(60)
+    call_command("send_notifications", verbosity=0)
+    assert not NotificationBatch.objects.exists()
+    assert "Gave up mailing notification batch" in caplog.text
