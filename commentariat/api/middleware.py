@@ -4,6 +4,7 @@ every answer is JSON, the errors Django or ninja answer themselves included (an 
 a wrong method), with the same error body as the endpoints'."""
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 
 from . import guard
 from .common import CODES, error_body
@@ -54,5 +55,5 @@ def _with_cors(response, origin: str):
     response["Access-Control-Allow-Methods"] = "GET, POST"
     response["Access-Control-Allow-Headers"] = "Content-Type"
     response["Access-Control-Max-Age"] = "600"
-    response["Vary"] = "Origin"
+    patch_vary_headers(response, ["Origin"])
     return response

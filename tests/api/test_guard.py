@@ -102,6 +102,7 @@ def test_an_embed_origin_may_post_after_its_preflight(client, post):
     assert preflight["Access-Control-Allow-Headers"] == "Content-Type"
     created = send(client, post, comment(), HTTP_ORIGIN=BLOG)
     assert created.status_code == 201 and created["Access-Control-Allow-Origin"] == BLOG
+    assert "Origin" in created["Vary"]
     # Other sites get no such answer: their browsers never send the JSON.
     refused = client.options(f"/api/posts/{post.pk}/comments", HTTP_ORIGIN=EVIL,
                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")  # fmt: skip
