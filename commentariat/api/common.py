@@ -12,6 +12,8 @@ from commentariat.discussion.services import submit_comment
 from commentariat.discussion.threads import ThreadNode
 from commentariat.publishing.models import Post
 
+from .guard import check_submission_limits
+
 CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
@@ -38,8 +40,9 @@ def field_errors(invalid: ValidationError) -> dict[str, list[str]]:
 def submit(
     request, post: Post, *, parent_id, author_name: str, author_email: str, author_url: str, body: str
 ):
-    """submit_comment for a JSON client; raises CommentRefused (InvalidParent for a parent that is
-    not a public comment of this post) or ValidationError."""
+    """submit_comment for a JSON client, within its hourly limits; raises CommentRefused
+    (InvalidParent for a parent that is not a public comment of this post, TooManySubmissions)
+    or ValidationError."""
     parent = None
     if parent_id not in (None, ""):
         parent = Comment.objects.filter(pk=int(parent_id)).first()
@@ -48,6 +51,7 @@ def submit(
     fields = {"author_name": author_name.strip(), "author_email": author_email.strip(),
               "author_url": author_url.strip(), "body": body}  # fmt: skip
     try:
+        check_submission_limits(request, author_email=fields["author_email"])
         return submit_comment(
             post=post, parent=parent, **fields, ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),

@@ -74,7 +74,7 @@ def queue(request, limit: int = Query(50, ge=1, le=200)):
 
 @router.post(
     "/comments/{comment_id}/decision",
-    response={200: DecisionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: DecisionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 415: ErrorOut},
     summary="Approve, mark as spam, remove or hold a comment",
 )
 def decide(request, comment_id: int, payload: DecisionIn):
@@ -96,7 +96,7 @@ def decide(request, comment_id: int, payload: DecisionIn):
 
 @router.post(
     "/bans",
-    response={201: BanOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: BanOut, 403: ErrorOut, 415: ErrorOut, 422: ErrorOut},
     summary="Ban, suspend or always hold a commenter",
 )
 def ban(request, payload: BanIn):

@@ -78,6 +78,7 @@ def get_thread(request, post_id: int, page: int = Query(1, ge=1, le=100_000)):
         403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        415: ErrorOut,
         422: ErrorOut,
         429: ErrorOut,
     },  # fmt: skip

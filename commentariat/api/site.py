@@ -1,7 +1,8 @@
 """The JSON API: /api/, OpenAPI at /api/openapi.json, docs at /api/docs.
 
 Public endpoints read what readers may see and submit comments through the same service,
-rules and messages as the form. Moderation endpoints need a staff token (`commentariat
+rules and messages as the form. Writes take JSON only, from this site's pages or its embed
+origins, within hourly limits (api/guard.py). Moderation endpoints need a staff token (`commentariat
 api-token USER`) sent as `Authorization: Bearer <token>`. Every error has the same body:
 {"error": {"code": "...", "message": "...", "fields": {...}}}.
 """
@@ -15,9 +16,11 @@ from commentariat.discussion.exceptions import CommentRefused
 
 from . import moderation, public
 from .common import CODES, INVALID_MESSAGE, error_body, refusal_code
+from .guard import JsonOnlyParser, NotJson
 
 api = NinjaAPI(
     title="Commentariat API",
+    parser=JsonOnlyParser(),
     version="1",
     description="Posts, numbered threads and comment submission; moderation with a staff token.",
     urls_namespace="api",
@@ -62,4 +65,6 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if isinstance(exc.__cause__, NotJson):  # ninja answers 400 for whatever its parser raises
+        return error(request, 415, CODES[415], "Send JSON (Content-Type: application/json).")
     return error(request, exc.status_code, CODES.get(exc.status_code, "error"), str(exc))

@@ -1,4 +1,7 @@
-"""What the reader's browser keeps for them: remembered details and their held comments."""
+"""What the reader's browser keeps for them: remembered details, their held comments, and the
+addresses it has proved it reads (by opening a confirmation link sent to them)."""
+
+import hashlib
 
 from django.conf import settings
 from django.core import signing
@@ -8,6 +11,9 @@ REMEMBER_COOKIE = "commentariat_commenter"
 _REMEMBER_SALT = "commentariat.discussion.remember"
 _PENDING_SESSION_KEY = "commentariat_pending_comments"
 _REMEMBERED_FIELDS = ("author_name", "author_email", "author_url")
+PROVEN_ADDRESSES_COOKIE = "commentariat_addresses"
+_PROVEN_SALT = "commentariat.discussion.proven-addresses"
+_PROVEN_KEPT = 5
 
 
 def remembered_details(request: HttpRequest) -> dict:
@@ -50,3 +56,46 @@ def pending_comment_ids(request: HttpRequest) -> list[int]:
 def add_pending_comment(request: HttpRequest, comment_id: int) -> None:
     ids = pending_comment_ids(request)
     request.session[_PENDING_SESSION_KEY] = [*ids[-49:], comment_id]
+
+
+# Proof that this browser reads an address: set when a confirmation link sent to it is used here.
+# The remembered details cannot serve: whoever types an address into the comment form gets them.
+
+
+def has_proven_address(request: HttpRequest, email: str) -> bool:
+    """Whether a confirmation link sent to this address was used in this browser."""
+    return _address_key(email) in _proven_keys(request)
+
+
+def prove_address(request: HttpRequest, response: HttpResponse, email: str) -> None:
+    """Remember in this browser that its reader opened a link sent to this address."""
+    keys = [key for key in _proven_keys(request) if key != _address_key(email)]
+    keys = [*keys, _address_key(email)][-_PROVEN_KEPT:]
+    days = settings.COMMENTARIAT["REMEMBER_COOKIE_DAYS"]
+    response.set_cookie(
+        PROVEN_ADDRESSES_COOKIE,
+        signing.dumps(keys, salt=_PROVEN_SALT),
+        max_age=days * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def _proven_keys(request: HttpRequest) -> list[str]:
+    cookie = request.COOKIES.get(PROVEN_ADDRESSES_COOKIE)
+    if not cookie:
+        return []
+    max_age = settings.COMMENTARIAT["REMEMBER_COOKIE_DAYS"] * 86400
+    try:
+        keys = signing.loads(cookie, salt=_PROVEN_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return []
+    return [str(key) for key in keys] if isinstance(keys, list) else []
+
+
+def _address_key(email: str) -> str:
+    # Keyed and short: the cookie does not show the addresses to whoever reads it.
+    return hashlib.blake2b(
+        email.strip().lower().encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=12
+    ).hexdigest()

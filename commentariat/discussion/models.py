@@ -208,6 +208,9 @@ class Subscription(models.Model):
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the last mail about this post was taken for sending to this address: the next one
+    # waits COMMENTARIAT["NOTIFY_BATCH_MINUTES"] (discussion/notification_batches.py).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -221,3 +224,27 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.email}: {self.kind} on {self.post_id}"
+
+
+class NotificationBatch(models.Model):
+    """New comments waiting to be mailed together to one address about one post: one mail per
+    batch, at most one batch per address and post in each window (discussion/notification_batches.py).
+    """
+
+    email = models.EmailField()
+    post = models.ForeignKey("publishing.Post", on_delete=models.CASCADE, related_name="+")
+    comments = models.ManyToManyField(Comment, related_name="+")
+    due_at = models.DateTimeField(db_index=True)
+    # Set when the batch is taken for sending: later comments open the next batch.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "post"], condition=models.Q(closed_at=None), name="notification_batch_open"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email}: post {self.post_id}, due {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,46 +1,55 @@
-"""Reply notifications: double opt-in, one-click signed unsubscribe, sent in the background.
+"""Reply notifications: a subscription confirmed by mail for each post, one-click signed
+unsubscribe, the mails sent in the background.
 
 Every link in these messages carries a signed token naming one subscription: it cannot be
 guessed, changed to name another, or used after its time (confirmations expire after a week).
+Nothing said to whoever asks for a subscription depends on what the address follows or ever
+confirmed, so nobody can learn who reads the site; only a browser that proved it reads the
+address (commenter.has_proven_address) is spared the confirmation mail. The mails about new
+comments go out in batches, at most one per address and post in a window
+(notification_batches.py).
 """
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from commentariat.core.markup import html_to_text
 from commentariat.core.rate_limit import over_limit
 from commentariat.publishing.models import Post
 
-from .models import Comment, Subscription
+from .models import Comment, NotificationBatch, Subscription
 
 _CONFIRM_SALT = "commentariat.notifications.confirm"
 _UNSUBSCRIBE_SALT = "commentariat.notifications.unsubscribe"
 CONFIRM_MAX_AGE = 7 * 86400
 
 
-def subscribe(*, email: str, post: Post, comment: Comment | None = None) -> Subscription:
-    """Follow replies to comment (or the whole discussion when None); asks for confirmation
-    by email unless this address confirmed a subscription before."""
+def subscribe(
+    *, email: str, post: Post, comment: Comment | None = None, address_proven: bool = False
+) -> Subscription:
+    """Follow replies to comment (or the whole discussion when None).
+
+    Confirmed at once when this browser proved it reads the address; otherwise a link to
+    confirm is mailed, even to an address that confirmed other posts (a stranger must not
+    add posts to someone's inbox), at most three times a day to one address.
+    """
     kind = Subscription.Kind.REPLIES if comment is not None else Subscription.Kind.DISCUSSION
-    subscription, created = Subscription.objects.get_or_create(
+    subscription, _ = Subscription.objects.get_or_create(
         email=email.strip().lower(), kind=kind, post=post, comment=comment
     )
-    if subscription.confirmed_at is None:
-        if Subscription.objects.filter(email=subscription.email, confirmed_at__isnull=False).exists():
-            subscription.confirmed_at = timezone.now()
-            subscription.save(update_fields=["confirmed_at"])
-        elif created and not over_limit(f"confirm:{subscription.email}", limit=3, window_seconds=86400):
-            # At most three confirmation emails a day to one address, however many forms name it:
-            # the form must not become a way to flood someone's inbox.
-            from .tasks import send_confirmation
+    if subscription.confirmed_at is not None:
+        return subscription
+    if address_proven:
+        confirm(subscription)
+    elif not over_limit(f"confirm:{subscription.email}", limit=3, window_seconds=86400):
+        # However many forms name an address, they must not become a way to flood its inbox.
+        from .tasks import send_confirmation
 
-            transaction.on_commit(lambda: send_confirmation.enqueue(subscription_id=subscription.pk))
+        transaction.on_commit(lambda: send_confirmation.enqueue(subscription_id=subscription.pk))
     return subscription
 
 
@@ -71,7 +80,10 @@ def confirm(subscription: Subscription) -> None:
 
 
 def unsubscribe(subscription: Subscription) -> None:
-    subscription.delete()
+    """Stop every mail to this address about this post (the link says "about this post")."""
+    address = {"email": subscription.email, "post_id": subscription.post_id}
+    Subscription.objects.filter(**address).delete()
+    NotificationBatch.objects.filter(**address, closed_at=None).delete()
 
 
 def announce_public_comment(comment: Comment) -> None:
@@ -82,38 +94,18 @@ def announce_public_comment(comment: Comment) -> None:
         return
     from .tasks import notify_followers
 
+    # The followers' batches are found after the commit: a rolled-back comment is never news.
     transaction.on_commit(lambda: notify_followers.enqueue(comment_id=comment.pk))
-
-
-def send_notifications(comment_id: int) -> int:
-    """Mail every confirmed follower of this comment's parent or discussion; returns the count."""
-    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
-    if comment is None or not comment.is_public or not comment.post.is_published():
-        return 0
-    followers = Subscription.objects.filter(confirmed_at__isnull=False, post=comment.post).filter(
-        Q(kind=Subscription.Kind.DISCUSSION) | Q(kind=Subscription.Kind.REPLIES, comment_id=comment.parent_id)
-    )
-    if comment.parent_id is None:
-        followers = followers.filter(kind=Subscription.Kind.DISCUSSION)
-    sent, seen = 0, {comment.author_email.lower()}
-    # A reply to your comment outranks "a new comment in a discussion you follow".
-    for subscription in sorted(followers, key=lambda s: s.kind != Subscription.Kind.REPLIES):
-        if subscription.email in seen:
-            continue
-        seen.add(subscription.email)
-        _send(subscription, comment)
-        sent += 1
-    return sent
 
 
 def send_confirmation_now(subscription_id: int) -> None:
     subscription = Subscription.objects.select_related("post").filter(pk=subscription_id).first()
     if subscription is None or subscription.confirmed_at is not None:
         return
-    url = _absolute(
+    url = absolute_url(
         reverse("discussion:subscription-confirm", kwargs={"token": confirmation_token(subscription)})
     )
-    context = {"subscription": subscription, "confirm_url": url, **_site()}
+    context = {"subscription": subscription, "confirm_url": url, **site_context()}
     message = EmailMultiAlternatives(
         subject=f"Please confirm: notifications from {settings.COMMENTARIAT['SITE_NAME']}",
         body=render_to_string("discussion/email/confirm.txt", context),
@@ -123,39 +115,10 @@ def send_confirmation_now(subscription_id: int) -> None:
     message.send()
 
 
-def _send(subscription: Subscription, comment: Comment) -> None:
-    unsubscribe_url = _absolute(
-        reverse("discussion:unsubscribe", kwargs={"token": unsubscribe_token(subscription)})
-    )
-    context = {
-        "subscription": subscription, "comment": comment, "post": comment.post,
-        # A protected post's discussion stays behind its password, in mail too: the link, not the text.
-        "excerpt": html_to_text(comment.body_html)[:600] if comment.post.is_public() else "",
-        "comment_url": _absolute(comment.get_permalink()),
-        "unsubscribe_url": unsubscribe_url, "is_reply": subscription.kind == Subscription.Kind.REPLIES, **_site(),
-    }  # fmt: skip
-    subject = (
-        f"{comment.author_name} replied to your comment on “{comment.post.title}”"
-        if context["is_reply"]
-        else f"New comment on “{comment.post.title}” by {comment.author_name}"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject[:200].replace("\n", " ").replace("\r", " "),
-        body=render_to_string("discussion/email/notification.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[subscription.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(render_to_string("discussion/email/notification.html", context), "text/html")
-    message.send()
-
-
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
+    """A link for mail: from the site's configured address, never a request's Host header."""
     return f"{settings.COMMENTARIAT['SITE_URL']}{path}"
 
 
-def _site() -> dict:
+def site_context() -> dict:
     return {"site_name": settings.COMMENTARIAT["SITE_NAME"]}

@@ -5,9 +5,16 @@ from django_tasks import task
 
 @task()
 def notify_followers(*, comment_id: int) -> int:
-    from .notifications import send_notifications
+    from .notification_batches import add_to_batches
 
-    return send_notifications(comment_id)
+    return add_to_batches(comment_id)
+
+
+@task()
+def send_notification_batch(*, batch_id: int) -> int:
+    from .notification_batches import send_batch
+
+    return send_batch(batch_id)
 
 
 @task()

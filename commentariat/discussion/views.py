@@ -103,7 +103,8 @@ def _submitted(request, form: CommentForm, post: Post, comment: Comment):
         # reassured, and a spammer learns nothing about the filter.
         commenter.add_pending_comment(request, comment.pk)
     if form.cleaned_data.get("notify") and comment.status != Comment.Status.SPAM:
-        notifications.subscribe(email=comment.author_email, post=post, comment=comment)
+        proven = commenter.has_proven_address(request, comment.author_email)
+        notifications.subscribe(email=comment.author_email, post=post, comment=comment, address_proven=proven)
     response = redirect(comment.get_absolute_url())
     edit_window.grant(request, response, comment.pk)
     if form.cleaned_data["remember"]:
@@ -265,6 +266,13 @@ def _add_field_errors(form: CommentForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
+FOLLOWING = "Done: you will get an email for each new comment on this post."
+CHECK_INBOX = (
+    "Check your inbox: unless this address already follows this discussion, a message with a link "
+    "to confirm is on its way. Nothing is sent to the address until the link is used."
+)
+
+
 @require_POST
 def follow_discussion(request, year, month, slug):
     """Every new comment on this post, by email (after confirming the address)."""
@@ -276,12 +284,11 @@ def follow_discussion(request, year, month, slug):
         return _notice(
             request, "Follow this discussion", "Please give a valid email address.", post=post, status=400
         )
-    subscription = notifications.subscribe(email=email, post=post)
-    if subscription.confirmed_at:
-        message = "Done: you will get an email for each new comment on this post."
-    else:
-        message = "Almost done: we sent you an email with a link to confirm the address. Nothing is sent until you do."
-    return _notice(request, "Follow this discussion", message, post=post)
+    proven = commenter.has_proven_address(request, email)
+    notifications.subscribe(email=email, post=post, address_proven=proven)
+    # The same answer for every address, whether it follows this post, confirmed others or is new:
+    # only the browser that proved it reads the address is told more.
+    return _notice(request, "Follow this discussion", FOLLOWING if proven else CHECK_INBOX, post=post)
 
 
 def subscription_confirm(request, token):
@@ -292,7 +299,9 @@ def subscription_confirm(request, token):
         )
     if request.method == "POST":
         notifications.confirm(subscription)
-        return _notice(request, "Confirmed", "Thank you: notifications are on.", post=subscription.post)
+        response = _notice(request, "Confirmed", "Thank you: notifications are on.", post=subscription.post)
+        commenter.prove_address(request, response, subscription.email)
+        return response
     return _notice(request, "Confirm notifications", f"Send notifications to {subscription.email}?",
                    post=subscription.post, button="Yes, confirm")  # fmt: skip
 

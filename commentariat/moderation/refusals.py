@@ -19,6 +19,7 @@ RETENTION_DAYS = 14
 EXAMPLES_KEPT = 5
 REASONS = {
     "flood": "Too many comments in a minute (flood control)",
+    "api_limit": "Too many comments in an hour through the API or the embed",
     "duplicate": "The same text again within a minute",
     "honeypot": "Filled in the field people never see",
     "no_start_time": "Sent without a valid form (no start time)",

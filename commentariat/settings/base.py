@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "commentariat.core.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commentariat.core.middleware.DatabaseUnavailableMiddleware",
+    "commentariat.api.middleware.ApiWriteGuardMiddleware",
     "commentariat.api.middleware.ApiErrorsAsJsonMiddleware",
 ]
 
@@ -282,6 +283,10 @@ COMMENTARIAT = {
         for o in os.environ.get("COMMENTARIAT_EMBED_ORIGINS", "").split(",")
         if o.strip()
     ],
+    # Comments a JSON client (the API, the embed) may send in an hour from one IP address and for
+    # one email address (0: no limit); they stand in for the form's hidden field and start time.
+    "API_COMMENTS_PER_IP_PER_HOUR": int(os.environ.get("COMMENTARIAT_API_COMMENTS_PER_IP_PER_HOUR", "30")),
+    "API_COMMENTS_PER_EMAIL_PER_HOUR": int(os.environ.get("COMMENTARIAT_API_COMMENTS_PER_EMAIL_PER_HOUR", "10")),
     "RETRY_AFTER_SECONDS": 5,
     # /healthz says the disk is full (503) when the data dir has less free space than this.
     "DISK_FREE_MIN_MB": int(os.environ.get("COMMENTARIAT_DISK_FREE_MIN_MB", "32")),
@@ -310,6 +315,9 @@ COMMENTARIAT = {
     # "Email this post": how many a reader may send an hour, and one address may receive a day.
     "EMAIL_POST_PER_IP_PER_HOUR": 5,
     "EMAIL_POST_PER_RECIPIENT_PER_DAY": 3,
+    # Reply notifications: at most one mail per address and post in this many minutes, listing
+    # every new comment since the last (discussion/notification_batches.py).
+    "NOTIFY_BATCH_MINUTES": float(os.environ.get("COMMENTARIAT_NOTIFY_BATCH_MINUTES", "10")),
     "PURGE_REMOVED_AFTER_DAYS": 30,
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
     "PROXY_COUNT": int(os.environ.get("COMMENTARIAT_PROXY_COUNT", "0")),

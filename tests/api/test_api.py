@@ -80,9 +80,9 @@ def test_submitting_a_comment_follows_the_forms_rules(client, thread, policy):
     wrong_type = client.post(
         f"/api/posts/{post.pk}/comments", "name=x", content_type="application/x-www-form-urlencoded"
     )
-    assert wrong_type.status_code == 400 and wrong_type.json()["error"] == {
-        "code": "bad_request",
-        "message": "Cannot parse request body",
+    assert wrong_type.status_code == 415 and wrong_type.json()["error"] == {
+        "code": "unsupported_media_type",
+        "message": "Send JSON (Content-Type: application/json).",
         "fields": {},
     }
     broken = client.post(f"/api/posts/{post.pk}/comments", "{not json", content_type="application/json")

@@ -1,49 +1,15 @@
 """Reply notifications end to end, through a real SMTP server on loopback (aiosmtpd)."""
 
 import re
-import socket
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from commentariat.discussion.models import Comment, Subscription
 from commentariat.discussion.services import approve_comment, hold_comment
-from tests.factories import comment_form, make_comment
+from tests.discussion.conftest import link
+from tests.factories import comment_form, make_comment, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-    def to(self, address):
-        return [message for rcpt, message in self.messages if address in rcpt]
-
-
-@pytest.fixture
-def smtp(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "SITE_URL": "http://testserver"}
-    yield inbox
-    controller.stop()
-
-
-def link(message, path):
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(rf"http://testserver(/{path}/[^\s]+/)", text).group(1)
 
 
 def test_double_opt_in_then_a_reply_notification_then_one_click_unsubscribe(
@@ -98,13 +64,10 @@ def test_double_opt_in_then_a_reply_notification_then_one_click_unsubscribe(
 def test_followers_of_a_discussion_hear_of_comments_once_they_are_approved(
     client, post, smtp, django_capture_on_commit_callbacks
 ):
-    Subscription.objects.create(email="confirmed@example.org", kind="replies", post=post,
-                                comment=make_comment(post, email="confirmed@example.org"),
-                                confirmed_at="2026-01-01T00:00:00Z")  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{post.get_absolute_url()}follow/", {"email": "confirmed@example.org"})
-    assert "Done" in response.content.decode()  # an address confirmed before needs no second email
-    assert smtp.messages == []
+        client.post(f"{post.get_absolute_url()}follow/", {"email": "follower@example.org"})
+    client.post(link(smtp.to("follower@example.org")[0], "notifications/confirm"))
+    smtp.messages.clear()
     held = hold_comment(
         comment=make_comment(post, name="Eve", email="eve@example.org", body="Held at first.")
     )
@@ -112,12 +75,12 @@ def test_followers_of_a_discussion_hear_of_comments_once_they_are_approved(
     held.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         approve_comment(comment=held)
-    (message,) = smtp.to("confirmed@example.org")
+    (message,) = smtp.to("follower@example.org")
     assert message["Subject"].strip() == f"New comment on “{post.title}” by Eve"
     with django_capture_on_commit_callbacks(execute=True):
         hold_comment(comment=held)
         approve_comment(comment=held)  # approved again: not news, no second email
-    assert len(smtp.to("confirmed@example.org")) == 1
+    assert len(smtp.to("follower@example.org")) == 1
 
 
 def test_forged_expired_and_bad_links_and_addresses_are_refused(client, post, smtp, settings):
@@ -147,10 +110,92 @@ def test_forged_expired_and_bad_links_and_addresses_are_refused(client, post, sm
 
 
 def test_the_forms_cannot_flood_an_inbox_with_confirmations(
-    client, post, smtp, django_capture_on_commit_callbacks
+    client, post, author, smtp, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        for n in range(6):
+        for n in range(3):
             client.post(f"{post.get_absolute_url()}comments/",
                         comment_form(author_email="victim@example.org", notify="on", body=f"Comment {n}"))  # fmt: skip
+        for _ in range(3):
+            _follow(client, make_post(author=author), "victim@example.org")
     assert len(smtp.to("victim@example.org")) == 3
+
+
+def _follow(client, post, email):
+    return client.post(f"{post.get_absolute_url()}follow/", {"email": email})
+
+
+def _page_text(response) -> str:
+    """The page as a reader reads it (its CSRF token differs from one answer to the next)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_the_follow_form_answers_every_address_alike(
+    client, post, author, smtp, django_capture_on_commit_callbacks
+):
+    other_post = make_post(author=author)
+    Subscription.objects.create(email="elsewhere@example.org", kind="discussion", post=other_post,
+                                confirmed_at="2026-01-01T00:00:00Z")  # fmt: skip
+    Subscription.objects.create(email="following@example.org", kind="discussion", post=post,
+                                confirmed_at="2026-01-01T00:00:00Z")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = {
+            email: _follow(client, post, email)
+            for email in ("new@example.org", "elsewhere@example.org", "following@example.org")
+        }
+    assert {response.status_code for response in answers.values()} == {200}
+    assert len({_page_text(response) for response in answers.values()}) == 1
+    assert "Check your inbox" in _page_text(answers["new@example.org"])
+    # The address that already follows is not mailed again; the two others must confirm this post.
+    assert [len(smtp.to(email)) for email in answers] == [1, 1, 0]
+
+
+def test_a_confirmed_address_cannot_be_made_to_follow_another_post_by_someone_else(
+    client, post, author, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _follow(client, post, "ada@example.org")
+    client.post(link(smtp.to("ada@example.org")[0], "notifications/confirm"))
+    other_post = make_post(author=author)
+    stranger = client.__class__()
+    with django_capture_on_commit_callbacks(execute=True):
+        _follow(stranger, other_post, "Ada@Example.org")
+        make_comment(other_post, name="Ben", body="Ada never asked for this.")
+    mails = smtp.to("ada@example.org")
+    assert len(mails) == 2 and "Please confirm" in mails[1]["Subject"]
+    assert not Subscription.objects.get(post=other_post).confirmed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link(mails[1], "notifications/confirm"))  # now Ada says yes, for this post
+        make_comment(other_post, name="Cy", body="Now Ada hears of it.")
+    assert "Now Ada hears of it." in smtp.to("ada@example.org")[-1].get_body(("plain",)).get_content()
+
+
+def test_the_browser_that_confirmed_an_address_follows_more_posts_without_another_mail(
+    client, post, author, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _follow(client, post, "ada@example.org")
+    client.post(link(smtp.to("ada@example.org")[0], "notifications/confirm"))
+    second, third = make_post(author=author), make_post(author=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        followed = _follow(client, second, "ADA@example.org")
+        # The comment form with "notify" counts too, from the same browser.
+        client.post(f"{third.get_absolute_url()}comments/",
+                    comment_form(author_email="ada@example.org", notify="on"))  # fmt: skip
+    assert "Done" in followed.content.decode()
+    assert Subscription.objects.filter(email="ada@example.org", confirmed_at__isnull=False).count() == 3
+    assert len(smtp.to("ada@example.org")) == 1  # the first confirmation only
+
+
+def test_remembered_comment_details_do_not_prove_an_address(
+    client, post, author, smtp, django_capture_on_commit_callbacks
+):
+    """Anyone may type an address into the comment form and have this browser remember it."""
+    client.post(f"{post.get_absolute_url()}comments/",
+                comment_form(author_email="victim@example.org", remember="on"))  # fmt: skip
+    assert client.cookies["commentariat_commenter"].value
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _follow(client, post, "victim@example.org")
+    assert "Check your inbox" in answer.content.decode()
+    assert Subscription.objects.get(email="victim@example.org").confirmed_at is None
+    assert "Please confirm" in smtp.to("victim@example.org")[0]["Subject"]
