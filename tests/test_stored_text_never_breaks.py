@@ -36,7 +36,8 @@ PROPERTY = settings(
 
 @pytest.fixture
 def site(post, policy, settings):
-    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "EMBED_ORIGINS": [BLOG]}
+    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "EMBED_ORIGINS": [BLOG],
+                             "API_COMMENTS_PER_IP_PER_HOUR": 10_000, "API_COMMENTS_PER_EMAIL_PER_HOUR": 10_000}  # fmt: skip
     policy.flood_limit_per_minute = 0
     policy.save()
     return post

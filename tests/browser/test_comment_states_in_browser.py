@@ -133,10 +133,7 @@ def test_post_address_at_a_gone_comment_goes_to_its_permalink_once(live_server, 
 # 2. Two moderators, one comment ------------------------------------------------------------
 
 
-
-@pytest.mark.parametrize(
-    "held_count", [2, 1]
-)
+@pytest.mark.parametrize("held_count", [2, 1])
 def test_keyboard_decision_on_a_changed_comment_offers_decide_anyway(
     live_server, logged_in_page, moderator, second_moderator, post, held, held_count
 ):
