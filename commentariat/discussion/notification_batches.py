@@ -27,10 +27,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from commentariat.core import clock
+from commentariat.core.links import site_url
 from commentariat.core.markup import html_to_text
 
 from .models import Comment, NotificationBatch, Subscription
-from .notifications import absolute_url, site_context, unsubscribe_token
+from .notifications import site_context, unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -195,19 +196,19 @@ def _mail(batch: NotificationBatch, entries: list[tuple[Comment, bool]]) -> None
     )
     if subscription is None:  # unsubscribed a moment ago
         return
-    unsubscribe_url = absolute_url(
+    unsubscribe_url = site_url(
         reverse("discussion:unsubscribe", kwargs={"token": unsubscribe_token(subscription)})
     )
     # A protected post's discussion stays behind its password, in mail too: the link, not the text.
     shows_text = post.is_public()
     listed = [
-        {"comment": comment, "is_reply": is_reply, "url": absolute_url(comment.get_permalink()),
+        {"comment": comment, "is_reply": is_reply, "url": site_url(comment.get_permalink()),
          "excerpt": html_to_text(comment.body_html)[:_EXCERPT_CHARS] if shows_text else ""}
         for comment, is_reply in entries[:_LISTED_PER_MAIL]
     ]  # fmt: skip
     context = {
         "post": post, "entries": listed, "more": len(entries) - len(listed), "shows_text": shows_text,
-        "post_url": absolute_url(post.get_absolute_url()), "unsubscribe_url": unsubscribe_url, **site_context(),
+        "post_url": site_url(post.get_absolute_url()), "unsubscribe_url": unsubscribe_url, **site_context(),
     }  # fmt: skip
     message = EmailMultiAlternatives(
         subject=_subject(post, entries),

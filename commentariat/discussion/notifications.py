@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from commentariat.core.links import site_url
 from commentariat.core.rate_limit import over_limit
 from commentariat.publishing.models import Post
 
@@ -102,7 +103,7 @@ def send_confirmation_now(subscription_id: int) -> None:
     subscription = Subscription.objects.select_related("post").filter(pk=subscription_id).first()
     if subscription is None or subscription.confirmed_at is not None:
         return
-    url = absolute_url(
+    url = site_url(
         reverse("discussion:subscription-confirm", kwargs={"token": confirmation_token(subscription)})
     )
     context = {"subscription": subscription, "confirm_url": url, **site_context()}
@@ -113,11 +114,6 @@ def send_confirmation_now(subscription_id: int) -> None:
         to=[subscription.email],
     )
     message.send()
-
-
-def absolute_url(path: str) -> str:
-    """A link for mail: from the site's configured address, never a request's Host header."""
-    return f"{settings.COMMENTARIAT['SITE_URL']}{path}"
 
 
 def site_context() -> dict:

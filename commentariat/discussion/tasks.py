@@ -18,7 +18,10 @@ def send_notification_batch(*, batch_id: int) -> int:
 
 
 @task()
-def send_confirmation(*, subscription_id: int) -> None:
+def send_confirmation(*, subscription_id: int, attempt: int = 0) -> bool:
+    from commentariat.core.mail_retry import send_or_wait
+
     from .notifications import send_confirmation_now
 
-    send_confirmation_now(subscription_id)
+    return send_or_wait(lambda: send_confirmation_now(subscription_id), task=send_confirmation, attempt=attempt,
+                        subscription_id=subscription_id)  # fmt: skip

@@ -286,7 +286,9 @@ COMMENTARIAT = {
     # Comments a JSON client (the API, the embed) may send in an hour from one IP address and for
     # one email address (0: no limit); they stand in for the form's hidden field and start time.
     "API_COMMENTS_PER_IP_PER_HOUR": int(os.environ.get("COMMENTARIAT_API_COMMENTS_PER_IP_PER_HOUR", "30")),
-    "API_COMMENTS_PER_EMAIL_PER_HOUR": int(os.environ.get("COMMENTARIAT_API_COMMENTS_PER_EMAIL_PER_HOUR", "10")),
+    "API_COMMENTS_PER_EMAIL_PER_HOUR": int(
+        os.environ.get("COMMENTARIAT_API_COMMENTS_PER_EMAIL_PER_HOUR", "10")
+    ),
     "RETRY_AFTER_SECONDS": 5,
     # /healthz says the disk is full (503) when the data dir has less free space than this.
     "DISK_FREE_MIN_MB": int(os.environ.get("COMMENTARIAT_DISK_FREE_MIN_MB", "32")),
