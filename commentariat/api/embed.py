@@ -17,6 +17,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from commentariat.core import text
 from commentariat.discussion.exceptions import CommentRefused
 from commentariat.discussion.threads import PageOutOfRange, thread_page
 from commentariat.publishing.models import Post
@@ -36,7 +37,7 @@ def _origin_of(url: str) -> str:
 
 def _normalize(url: str) -> str:
     """The page's address without its fragment: one thread per page."""
-    return url.split("#", 1)[0][:500]
+    return text.clean_line(url.split("#", 1)[0])[:500]
 
 
 def _cors(response, request, *, methods="GET"):

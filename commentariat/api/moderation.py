@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -12,7 +13,7 @@ from commentariat.discussion.models import Comment
 from commentariat.moderation.exceptions import ClaimedByOther
 from commentariat.moderation.services import decide_comment, sanction_commenter
 
-from .common import error_body
+from .common import error_body, field_errors
 from .models import ApiToken
 from .schemas import BanIn, BanOut, DecisionIn, DecisionOut, ErrorOut, QueueItemOut
 
@@ -106,10 +107,13 @@ def ban(request, payload: BanIn):
         message = "Name an email, an IP address or network, or a name."
         return Status(422, error_body("invalid", message))
     expires_at = timezone.now() + timedelta(days=payload.days) if payload.days else None
-    sanction = sanction_commenter(
-        kind=payload.kind, by=request.auth, reason=payload.reason, email=payload.email,
-        ip_network=payload.ip_network, name=payload.name, expires_at=expires_at,
-    )  # fmt: skip
+    try:
+        sanction = sanction_commenter(
+            kind=payload.kind, by=request.auth, reason=payload.reason, email=payload.email,
+            ip_network=payload.ip_network, name=payload.name, expires_at=expires_at,
+        )  # fmt: skip
+    except ValidationError as invalid:
+        return Status(422, error_body("invalid", " ".join(invalid.messages), field_errors(invalid)))
     return Status(201, {"id": sanction.pk, "kind": sanction.kind, "email": sanction.email,
                         "ip_network": sanction.ip_network, "name": sanction.name,
                         "expires_at": sanction.expires_at})  # fmt: skip

@@ -1,13 +1,15 @@
 """Moderators' decisions, sanctions, notes and policy changes; each one lands in the audit log."""
 
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from commentariat.core import clock
+from commentariat.core import clock, text
 from commentariat.discussion import services as discussion
 from commentariat.discussion.models import Comment
 
@@ -124,7 +126,21 @@ def sanction_commenter(
     expires_at=None,
     remove_everything: bool = False,
 ) -> Sanction:
-    """Hold, suspend or ban a commenter; optionally remove everything they wrote."""
+    """Hold, suspend or ban a commenter; optionally remove everything they wrote.
+
+    Raises ValidationError for an IP network that is not one, or nothing left to match.
+    """
+    email, name, reason = text.clean_line(email), text.clean_name(name), text.clean_text(reason)
+    ip_network = text.clean_line(ip_network)
+    if ip_network:
+        try:
+            ipaddress.ip_network(ip_network, strict=False)
+        except ValueError:
+            raise ValidationError(
+                {"ip_network": "Enter an IP address or a network such as 192.0.2.0/24."}
+            ) from None
+    if not (email or ip_network or name):
+        raise ValidationError("Name an email, an IP address or network, or a name.")
     sanction = Sanction.objects.create(
         kind=kind,
         email=email,
@@ -283,7 +299,7 @@ def _log(actor, kind, *, comment=None, subject="", before=None, after=None, reas
         subject=subject or (comment.author_email if comment is not None else ""),
         before=before or {},
         after=after or {},
-        reason=reason,
+        reason=text.clean_text(reason),
     )
 
 

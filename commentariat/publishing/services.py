@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commentariat.core import text
+
 from .models import Post, Tag
 
 EMBED_AUTHOR = "embedded-threads"
@@ -41,6 +43,7 @@ def start_draft(*, title: str, body: str, author) -> Post:
 def embedded_thread_for(url: str, title: str) -> Post:
     """The thread under a page of another site, created by its first comment (published at once).
     Raises Post.DoesNotExist when that thread was taken down here."""
+    url, title = text.clean_line(url), text.clean_line(title)
     found = Post.objects.filter(kind=Post.Kind.EMBEDDED, external_url=url).first()
     if found is not None:
         if not found.is_public():

@@ -171,3 +171,13 @@ def test_every_error_under_api_has_the_same_json_body(client):
         assert response.status_code == status, url
         assert response["Content-Type"].startswith("application/json"), url
         assert set(response.json()["error"]) == {"code", "message", "fields"}, url
+
+
+def test_a_ban_with_a_malformed_network_or_control_characters_is_refused_or_cleaned(client, moderator_token):
+    url = "/api/moderation/bans"
+    bad = client.post(url, {"kind": "ban", "reason": "x", "ip_network": "\x00\u00e3 not a net"},
+                      content_type="application/json", **moderator_token)  # fmt: skip
+    assert bad.status_code == 422 and "ip_network" in bad.json()["error"]["fields"]
+    ok = client.post(url, {"kind": "ban", "reason": "Spam\x15 run", "name": "Bot\x00 Bob"},
+                     content_type="application/json", **moderator_token)  # fmt: skip
+    assert ok.status_code == 201 and ok.json()["name"] == "Bot Bob"

@@ -97,3 +97,9 @@ def test_preflight_answers_for_allowed_origins(client):
         response["Access-Control-Allow-Origin"] == BLOG and "POST" in response["Access-Control-Allow-Methods"]
     )
     assert response["Access-Control-Allow-Headers"] == "Content-Type"
+
+
+def test_control_characters_in_the_page_address_are_not_a_server_error(client):
+    # PostgreSQL refuses NUL in any text: unclean addresses were a 500 there.
+    answer = client.get("/embed/thread", {"url": f"{BLOG}/a\x00page/"}, HTTP_ORIGIN=BLOG)
+    assert answer.status_code == 200 and answer.json()["url"] == f"{BLOG}/apage/"
