@@ -4,8 +4,6 @@ Every test here runs the after-commit path itself (real_commit, on a database wh
 transactions really commit): tests/conftest.py makes bumps immediate for every other test.
 """
 
-import asyncio
-import io
 import threading
 from unittest import mock
 
@@ -21,6 +19,7 @@ from commentariat.discussion.models import Comment, Subscription
 from commentariat.discussion.screening import Screening
 from commentariat.discussion.services import approve_comment
 from commentariat.wsgi import application as wsgi_application
+from tests.core.direct_requests import asgi_get, wsgi_get
 from tests.factories import make_comment
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_commit]
@@ -200,82 +199,7 @@ def test_a_failing_bump_after_the_commit_costs_neither_the_change_nor_other_afte
 # --- 3. and 4. A 304 answered by a miss never lends its headers to later readers --------------
 
 
-def _wsgi_get(path, **extra):
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "HTTP_HOST": "testserver",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        **extra,
-    }
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = status, headers
-
-    body = b"".join(wsgi_application(environ, start_response))
-    headers = {}
-    for name, value in answer["headers"]:
-        headers.setdefault(name.lower(), []).append(value)
-    return int(answer["status"].split()[0]), headers, body.decode()
-
-
-def _asgi_get(path, **extra_headers):
-    headers = [(b"host", b"testserver")] + [
-        (name.lower().replace("_", "-").encode(), value.encode()) for name, value in extra_headers.items()
-    ]
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    sent, requests = [], [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive():
-        if requests:
-            return requests.pop()
-        await asyncio.Event().wait()  # the client stays connected; Django cancels this wait
-
-    async def send(message):
-        sent.append(message)
-
-    errors = []
-
-    def serve():
-        try:
-            asyncio.run(asgi_application(scope, receive, send))
-        except Exception as error:  # noqa: BLE001 - raised again in the test's thread
-            errors.append(error)
-
-    # On a thread of its own: the browser tests leave an event loop running in this one.
-    server = threading.Thread(target=serve)
-    server.start()
-    server.join(timeout=30)
-    if errors:
-        raise errors[0]
-    answer = {}
-    for name, value in sent[0]["headers"]:
-        answer.setdefault(name.decode().lower(), []).append(value.decode())
-    return sent[0]["status"], answer, b"".join(m.get("body", b"") for m in sent[1:]).decode()
+_wsgi_get, _asgi_get = wsgi_get, asgi_get
 
 
 LAYERS = [

@@ -1,53 +1,18 @@
 """Cache hits under an ASGI server: answered before Django, exactly like the WSGI ones."""
 
-import asyncio
 import re
-import threading
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
 
 from commentariat.asgi import application
+from tests.core.direct_requests import asgi_get
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _get(path, cookie=""):
-    path, _, query = path.partition("?")
-    headers = [(b"host", b"testserver")] + ([(b"cookie", cookie.encode())] if cookie else [])
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    sent, requests = [], [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive():
-        if requests:
-            return requests.pop()
-        await asyncio.Event().wait()  # the client stays connected; Django cancels this wait
-
-    async def send(message):
-        sent.append(message)
-
-    # On a thread of its own: the browser tests leave an event loop running in this one.
-    server = threading.Thread(target=lambda: asyncio.run(application(scope, receive, send)))
-    server.start()
-    server.join(timeout=30)
-    answer = {}
-    for name, value in sent[0]["headers"]:
-        answer.setdefault(name.decode().lower(), []).append(value.decode())
-    return sent[0]["status"], answer, b"".join(m.get("body", b"") for m in sent[1:]).decode()
+_get = asgi_get
 
 
 def test_a_hit_is_answered_before_django_with_the_same_headers(post, monkeypatch):

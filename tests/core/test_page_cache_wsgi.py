@@ -1,6 +1,5 @@
 """Cache hits answered in front of Django: same page, same headers, fresh per-reader tokens."""
 
-import io
 import re
 
 import pytest
@@ -17,41 +16,13 @@ from hypothesis import strategies as st
 
 from commentariat.core.page_cache_wsgi import _mask_cipher_secret, _random_chars
 from commentariat.wsgi import application
+from tests.core.direct_requests import wsgi_get
 from tests.factories import comment_form, make_comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _get(path, cookie="", host="testserver", **extra):
-    path, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "HTTP_HOST": host,
-        "HTTP_COOKIE": cookie,
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        **extra,
-    }
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = status, headers
-
-    body = b"".join(application(environ, start_response))
-    headers = {}
-    for name, value in answer["headers"]:
-        headers.setdefault(name.lower(), []).append(value)
-    return int(answer["status"].split()[0]), headers, body.decode()
+_get = wsgi_get
 
 
 def _token(body):
