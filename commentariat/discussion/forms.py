@@ -123,6 +123,10 @@ class CommentForm(forms.Form):
                 "That was quick! Please check your comment and send it again.", code="too-fast"
             )
 
+    def fields_with_errors(self) -> list:
+        """The visible fields with an error, in the form's order, for the summary above it."""
+        return [field for field in self.visible_fields() if field.errors]
+
     @property
     def started_token(self) -> str:
         return started_token()

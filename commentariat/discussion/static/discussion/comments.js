@@ -23,6 +23,15 @@
     }
   }
 
+  // A refused submit: the page opens at the form (#respond); the summary of what to correct
+  // takes the focus, so that a screen reader reads it first and Tab goes on to the fields.
+  // (Again once loaded: the browser's jump to #respond at load would otherwise take it away.)
+  var errors = document.getElementById("form-errors");
+  if (errors) {
+    errors.focus();
+    window.addEventListener("load", function () { errors.focus(); });
+  }
+
   var respond = document.getElementById("respond");
   if (!respond) return;
   var form = respond.querySelector("form");
