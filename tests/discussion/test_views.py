@@ -289,3 +289,11 @@ def test_a_stored_website_that_is_not_http_is_never_a_link(client, post):
     Comment.objects.filter(pk=comment.pk).update(author_url="javascript:alert(1)")
     html = client.get(post.get_absolute_url()).content.decode()
     assert 'href="javascript:' not in html and "<bdi>Imported Person</bdi>" in html
+
+
+def test_json_ld_carries_the_count_and_only_the_first_few_comments(client, post):
+    for n in range(12):
+        make_comment(post, name=f"Reader {n}", body=f"Comment number {n}")
+    data = _json_ld(client.get(post.get_absolute_url()))
+    assert data["commentCount"] == 12
+    assert [c["text"] for c in data["comment"]] == [f"Comment number {n}" for n in range(5)]
