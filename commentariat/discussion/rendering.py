@@ -36,7 +36,7 @@ _AWAITING = '<p class="comment-awaiting">Your comment is awaiting moderation.</p
 def render_thread(
     nodes: list[ThreadNode],
     *,
-    page_number: int,
+    page_query: str = "",
     accepts_replies: bool,
     reply_to_id: int | None = None,
     reply_form: str = "",
@@ -46,10 +46,11 @@ def render_thread(
 ) -> SafeString:
     """The <li> items of a page of the thread; reply_form goes under the comment it answers.
 
+    page_query: the query string of this page ("cpage=2&order=newest"), kept by the Reply links.
     quoted_in: comment id → published posts quoting it; can_quote: the viewer may start a
     post quoting a comment (staff pages are never cached, so this never leaks to readers).
     """
-    page_query = f"cpage={page_number}&amp;" if page_number > 1 else ""
+    page_query = f"{_escape(page_query)}&amp;" if page_query else ""
     parts: list[str] = []
     extras = _Extras(quoted_in or {}, can_quote, editable or {})
     for node in nodes:

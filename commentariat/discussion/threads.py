@@ -7,7 +7,7 @@ address keeps showing the same comments however the thread grows.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from commentariat.publishing.models import Post
 
@@ -73,11 +73,36 @@ class ThreadNode:
     is_pending: bool = False  # held for review, shown to its author alone
 
 
+# The orders a reader may choose; a comment's number never changes with the order.
+ORDERS = {"oldest": "Oldest first", "newest": "Newest first", "replies": "Most replies"}
+
+
 @dataclass
 class ThreadPage:
     nodes: list[ThreadNode]
     number: int
     num_pages: int
+    order: str = "oldest"
+
+    def query(self, page: int) -> str:
+        """The query string of another page of the thread in this order ('' for the first, oldest)."""
+        parts = [f"cpage={page}"] if page > 1 else []
+        if self.order != "oldest":
+            parts.append(f"order={self.order}")
+        return "&".join(parts)
+
+    @property
+    def previous_query(self) -> str:
+        return self.query(self.number - 1)
+
+    @property
+    def next_query(self) -> str:
+        return self.query(self.number + 1)
+
+    @property
+    def orders(self) -> list[tuple[str, str, str]]:
+        """(order, label, query of its first page) for the order links."""
+        return [(key, label, f"order={key}" if key != "oldest" else "") for key, label in ORDERS.items()]
 
     @property
     def has_previous(self) -> bool:
@@ -111,33 +136,51 @@ def thread_page_count(post: Post) -> int:
     return max(1, -(-(last or 0) // per_page))
 
 
-def thread_page(post: Post, page_number: int = 1, *, pending_ids=(), placeholder_ids=()) -> ThreadPage:
+def thread_page(
+    post: Post, page_number: int = 1, *, order: str = "oldest", pending_ids=(), placeholder_ids=()
+) -> ThreadPage:
     """Top-level comments of one page with their replies; raises PageOutOfRange.
 
+    order: "oldest" (pages are fixed ranges of top-level numbers), "newest" (the same ranges from
+    the end) or "replies" (top-level comments by how many replies they drew).
     pending_ids: comments held for review that this viewer wrote, shown to them alone.
     placeholder_ids: hidden comments to show as placeholders even without replies (the one a
     permalink asked for).
     """
     per_page = settings.COMMENTARIAT["COMMENTS_PER_PAGE"]
     num_pages = thread_page_count(post)
-    if not 1 <= page_number <= num_pages:
+    if not 1 <= page_number <= num_pages or order not in ORDERS:
         raise PageOutOfRange(page_number)
-    first = (page_number - 1) * per_page + 1
-    rows = (
-        Comment.objects.numbered()
-        .filter(post=post, root_sequence__range=(first, first + per_page - 1))
-        .order_by("sort_key")
-        .values_list(*_PAGE_FIELDS)
-    )
-    comments = [ThreadComment(*row) for row in rows]
+    numbered = Comment.objects.numbered().filter(post=post)
+    if order == "replies":
+        roots = _roots_by_replies(numbered)[(page_number - 1) * per_page : page_number * per_page]
+        rows = numbered.filter(root_sequence__in=roots)
+    else:
+        first = (page_number - 1) * per_page + 1
+        if order == "newest":
+            last = (numbered.aggregate(last=Max("root_sequence"))["last"] or 0) - (page_number - 1) * per_page
+            first = max(1, last - per_page + 1)
+        rows = numbered.filter(root_sequence__range=(first, first + per_page - 1))
+        roots = None
+    comments = [ThreadComment(*row) for row in rows.order_by("sort_key").values_list(*_PAGE_FIELDS)]
     pending = _pending_for_viewer(post, pending_ids)
-    return ThreadPage(
-        nodes=_build_tree(
-            comments, pending, is_last_page=page_number == num_pages, keep=frozenset(placeholder_ids)
-        ),
-        number=page_number,
-        num_pages=num_pages,
+    # New top-level comments belong where the newest ones are shown.
+    newest_page = 1 if order == "newest" else num_pages
+    nodes = _build_tree(
+        comments, pending, is_last_page=page_number == newest_page, keep=frozenset(placeholder_ids)
     )
+    if order == "newest":
+        nodes.sort(key=lambda node: -(node.comment.root_sequence or 10**9))
+    elif roots is not None:
+        place = {root: index for index, root in enumerate(roots)}
+        nodes.sort(key=lambda node: place.get(node.comment.root_sequence, len(place)))
+    return ThreadPage(nodes=nodes, number=page_number, num_pages=num_pages, order=order)
+
+
+def _roots_by_replies(numbered) -> list[int]:
+    """Top-level numbers, the most replied-to first (then in number order)."""
+    counts = numbered.values("root_sequence").annotate(size=Count("id")).order_by("-size", "root_sequence")
+    return [row["root_sequence"] for row in counts]
 
 
 def _pending_for_viewer(post: Post, pending_ids) -> list[ThreadComment]:

@@ -134,6 +134,24 @@ def comment_permalink(request, pk):
     return render_post_page(request, post, status=status, page=page, gone=comment)
 
 
+@require_GET
+def comment_goto(request, pk):
+    """'Go to comment 12.3': the comment with that number in the post's thread, wherever it is."""
+    post = get_object_or_404(Post.objects.published(), pk=pk)
+    number = request.GET.get("number", "").strip().rstrip(".")
+    comment = (
+        Comment.objects.numbered().filter(post=post, number=number).only("pk").first() if number else None
+    )
+    if comment is None or not post_visibility.may_read(request, post):
+        message = (
+            f"There is no comment {number} in this discussion."
+            if number
+            else "Give a comment's number, like 12.3."
+        )
+        return _notice(request, "Go to comment", message, post=post, status=404)
+    return redirect("discussion:comment-permalink", pk=comment.pk)
+
+
 def _edit_refused(request, comment: Comment, message: str):
     context = {"comment": comment, "expired": True, "message": message}
     return render(request, "discussion/comment_edit.html", context, status=403)
@@ -210,6 +228,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
     try:
         thread = thread_page(
             post, page or _page_number(request), pending_ids=commenter.pending_comment_ids(request),
+            order=request.GET.get("order", "oldest") if gone is None else "oldest",
             placeholder_ids=[gone.pk] if gone is not None and gone.number else (),
         )  # fmt: skip
     except PageOutOfRange:

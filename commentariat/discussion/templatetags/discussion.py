@@ -14,7 +14,7 @@ def comment_thread(context):
         reply_form = context.template.engine.get_template("discussion/_comment_form.html").render(context)
     return render_thread(
         thread.nodes,
-        page_number=thread.number,
+        page_query=thread.query(thread.number),
         accepts_replies=context.get("comments_open", False),
         reply_to_id=reply_to.pk if reply_to else None,
         reply_form=reply_form,
