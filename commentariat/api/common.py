@@ -76,6 +76,7 @@ def thread_json(node: ThreadNode, request) -> dict:
     removed = node.is_placeholder
     return {
         "id": comment.id, "number": comment.number, "parent_id": comment.parent_id, "removed": removed,
+        "is_pick": bool(comment.picked_at) and not removed,
         "author_name": "" if removed else comment.author_name,
         "author_url": "" if removed else linkable_url(comment.author_url),
         "body_html": "" if removed else comment.body_html,

@@ -45,6 +45,7 @@ class CommentOut(Schema):
     number: str
     parent_id: int | None
     removed: bool  # a placeholder kept so that its replies keep their place
+    is_pick: bool = Field(description="An editors' pick.")
     author_name: str
     author_url: str
     body_html: str

@@ -32,7 +32,11 @@ class LatestCommentsFeed(Feed):
     # Every text goes through xml_safe: rows stored before the input cleaning may hold characters
     # XML cannot carry, and one of them would fail the whole feed.
     def item_title(self, comment):
-        return xml_safe(f"{comment.author_name} on “{comment.post.title}” (#{comment.number})")
+        pick = "Editors' pick: " if comment.picked_at else ""
+        return xml_safe(f"{pick}{comment.author_name} on “{comment.post.title}” (#{comment.number})")
+
+    def item_categories(self, comment):
+        return ["Editors' pick"] if comment.picked_at else []
 
     def item_description(self, comment):
         return xml_safe(comment.body_html)

@@ -28,6 +28,10 @@ class CommentQuerySet(models.QuerySet):
         """Comments the thread shows to whoever may read its post (approved, not pingbacks)."""
         return self.filter(visibility.shown_condition())
 
+    def picks(self):
+        """Editors' picks readers may see in their thread, in reading order."""
+        return self.shown_in_thread().filter(picked_at__isnull=False).order_by("sort_key")
+
     def awaiting_moderation(self):
         """Held or caught as spam: shown to their own authors alone, as awaiting moderation."""
         return self.filter(status__in=visibility.SHOWN_TO_AUTHOR)
@@ -85,6 +89,11 @@ class Comment(TimeStampedModel):
     )
     decided_status = models.CharField(max_length=10, choices=Status, blank=True, default="", db_default="")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # An editors' pick: shown with a badge in place and listed above the thread.
+    picked_at = models.DateTimeField(null=True, blank=True)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     user_agent = models.CharField(max_length=500, blank=True)
     # Posts that quote this comment ("Quote in a new post"); shown under it once published.
     quoted_in = models.ManyToManyField("publishing.Post", blank=True, related_name="quoted_comments")

@@ -29,6 +29,7 @@ _MONTHS = (
     "November",
     "December",
 )
+_PICK_BADGE = '<span class="comment-pick">Editors\' pick</span> '
 _PLACEHOLDER_NOTES = {"withdrawn": "Deleted by its author.", "pending": "Comment awaiting review."}
 _AWAITING = '<p class="comment-awaiting">Your comment is awaiting moderation.</p>'
 
@@ -42,6 +43,7 @@ def render_thread(
     reply_form: str = "",
     quoted_in: dict | None = None,
     can_quote: bool = False,
+    can_pick: bool = False,
     editable: dict | None = None,
 ) -> SafeString:
     """The <li> items of a page of the thread; reply_form goes under the comment it answers.
@@ -52,17 +54,22 @@ def render_thread(
     """
     page_query = f"{_escape(page_query)}&amp;" if page_query else ""
     parts: list[str] = []
-    extras = _Extras(quoted_in or {}, can_quote, editable or {})
+    extras = _Extras(quoted_in or {}, can_quote, editable or {}, can_pick)
     for node in nodes:
         _render_node(node, parts, page_query, accepts_replies, reply_to_id, reply_form, extras)
     return mark_safe("".join(parts))
 
 
 class _Extras:
-    __slots__ = ("quoted_in", "can_quote", "editable")
+    __slots__ = ("quoted_in", "can_quote", "editable", "can_pick")
 
-    def __init__(self, quoted_in: dict, can_quote: bool, editable: dict):
-        self.quoted_in, self.can_quote, self.editable = quoted_in, can_quote, editable
+    def __init__(self, quoted_in: dict, can_quote: bool, editable: dict, can_pick: bool = False):
+        self.quoted_in, self.can_quote, self.editable, self.can_pick = (
+            quoted_in,
+            can_quote,
+            editable,
+            can_pick,
+        )
 
     def html(self, comment) -> str:
         parts = []
@@ -77,10 +84,14 @@ class _Extras:
                 f'<p class="comment-own"><a href="/comments/{comment.pk}/edit/">Edit or delete</a> '
                 f"<span>(you can for {minutes} more minute{'s' if minutes != 1 else ''})</span></p>"
             )
+        staff = []
         if self.can_quote and comment.is_public:
-            parts.append(
-                f'<p class="comment-staff"><a href="/comments/{comment.pk}/quote/">Quote in a new post</a></p>'
-            )
+            staff.append(f'<a href="/comments/{comment.pk}/quote/">Quote in a new post</a>')
+        if self.can_pick and comment.is_public:
+            label = "Unpick" if comment.picked_at else "Editors' pick"
+            staff.append(f'<a href="/moderation/comments/{comment.pk}/pick/">{label}</a>')
+        if staff:
+            parts.append(f'<p class="comment-staff">{" · ".join(staff)}</p>')
         return "".join(parts)
 
 
@@ -166,7 +177,7 @@ def _render_article(
         )
     return (
         f'<article aria-label="{label}"><header class="comment-meta">{number_link}'
-        f'<span class="comment-author">{author}</span> '
+        f'<span class="comment-author">{author}</span> {_PICK_BADGE if comment.picked_at else ""}'
         f'<a class="comment-date" href="#{anchor}"><time datetime="{machine_datetime(comment.created_at)}">'
         f"{display_datetime(comment.created_at)}</time></a></header>"
         f"{_AWAITING if node.is_pending else ''}"

@@ -30,6 +30,7 @@ _PAGE_FIELDS = (
     "sort_key",
     "created_at",
     "published_at",
+    "picked_at",
 )
 
 
@@ -51,6 +52,7 @@ class ThreadComment:
     sort_key: str
     created_at: object
     published_at: object
+    picked_at: object = None
 
     @property
     def pk(self) -> int:

@@ -245,6 +245,10 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "post": post,
         "quoted_in": quoted_in(comment.pk for comment in thread.public_comments()),
         "can_quote": request.user.has_perm("publishing.add_post"),
+        "can_pick": request.user.has_perm("moderation.moderate_comments"),
+        "picks": list(
+            Comment.objects.picks().filter(post=post).only("id", "number", "author_name", "body_html")[:10]
+        ),
         "editable": edit_window.editable_ids(request),
         "comments_open": closed_message is None,
         "closed_message": closed_message,

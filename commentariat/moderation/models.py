@@ -161,6 +161,7 @@ class ModerationAction(models.Model):
         PURGE = "purge", "Purged"
         UNDO = "undo", "Undid"
         THREAD = "thread", "Changed a thread's settings"
+        PICK = "pick", "Picked (or unpicked) as an editors' pick"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

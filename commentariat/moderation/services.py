@@ -213,6 +213,19 @@ def update_policy(
     return _log(by, Kind.POLICY, subject="moderation policy", before=before, after=after, reason=reason)
 
 
+@transaction.atomic
+def pick_comment(*, comment: Comment, picked: bool, by) -> ModerationAction | None:
+    """Make an approved comment an editors' pick, or no longer; None when nothing changed.
+    Raises ValueError for a comment readers cannot see."""
+    if picked and not comment.is_public:
+        raise ValueError("Only a published comment can be an editors' pick.")
+    if bool(comment.picked_at) == picked:
+        return None
+    comment.picked_at, comment.picked_by = (clock.now(), by) if picked else (None, None)
+    comment.save(update_fields=["picked_at", "picked_by", "updated_at"])  # its pages are rebuilt
+    return _log(by, Kind.PICK, comment=comment, after={"picked": picked})
+
+
 THREAD_FIELDS = ("comments_open", "comment_mode", "moderation_note")
 
 

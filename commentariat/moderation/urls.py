@@ -11,6 +11,7 @@ urlpatterns = [
     path("comments/<int:pk>/claim/", views.comment_claim, name="comment-claim"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
+    path("comments/<int:pk>/pick/", views.comment_pick, name="comment-pick"),
     path("bulk/", views.bulk_decide, name="bulk-decide"),
     path("claims/", views.claims, name="claims"),
     path("actions/<int:pk>/undo/", views.action_undo, name="action-undo"),

@@ -149,7 +149,7 @@ def test_the_right_password_redirects_sets_the_cookie_and_opens_body_comments_an
     assert not is_locked(page)
     assert BODY_SECRET in page and COMMENT_SECRET in page and "Inner Circle" in page
     assert "3 comments" in page
-    assert f'action="{protected.get_absolute_url()}comments/"' in page
+    assert f'action="{protected.get_absolute_url()}comments/#respond"' in page
 
 
 def test_after_unlocking_a_comment_can_be_posted_and_is_shown(client, site):

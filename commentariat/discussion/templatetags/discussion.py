@@ -20,5 +20,6 @@ def comment_thread(context):
         reply_form=reply_form,
         quoted_in=context.get("quoted_in") or {},
         can_quote=context.get("can_quote", False),
+        can_pick=context.get("can_pick", False),
         editable=context.get("editable") or {},
     )

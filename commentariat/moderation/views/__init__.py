@@ -10,6 +10,7 @@ from .queue import (
     comment_decide,
     comment_detail,
     comment_edit,
+    comment_pick,
     comment_reply,
     queue,
 )
@@ -17,7 +18,7 @@ from .records import audit_log, digest_link, digest_toggle, policy_edit, refused
 
 __all__ = [
     "action_undo", "audit_log", "bulk_decide", "claims", "comment_claim", "comment_decide", "comment_detail",
-    "comment_edit", "comment_reply", "commenter_detail", "commenter_note", "commenter_sanction", "digest_link",
+    "comment_edit", "comment_pick", "comment_reply", "commenter_detail", "commenter_note", "commenter_sanction", "digest_link",
     "digest_toggle", "policy_edit", "queue", "refused_comments", "sanction_revoke", "staff_view",
     "thread_settings",
 ]  # fmt: skip

@@ -200,3 +200,18 @@ def comment_reply(request, pk):
         messages.success(request, f"Reply published as {reply.number}.")
         return redirect(reply.get_absolute_url())
     return render(request, "moderation/comment_reply.html", {"comment": comment, "form": form})
+
+
+@staff_view()
+def comment_pick(request, pk):
+    """GET: the comment and a button; POST: make it an editors' pick, or no longer."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    if request.method == "POST":
+        picked = request.POST.get("picked") == "1"
+        try:
+            services.pick_comment(comment=comment, picked=picked, by=request.user)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("moderation:comment-detail", pk=pk)
+        return redirect(comment.get_absolute_url())
+    return render(request, "moderation/comment_pick.html", {"comment": comment})
