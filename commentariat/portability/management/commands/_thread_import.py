@@ -8,7 +8,6 @@ from commentariat.portability.thread_import import nothing_taken
 
 
 class ThreadImportCommand(BaseCommand):
-    what = ""  # "an Isso database", for messages
     file_help = ""
 
     def run_import(self, path, *, site_url: str, on_thread):
@@ -37,11 +36,9 @@ class ThreadImportCommand(BaseCommand):
         for line in report.lines():
             self.stdout.write(f"  {line}")
         if nothing_taken(report):
+            why = "none of its comments could be placed (the skipped items above say why)"
             raise CommandError(
-                f"Nothing was imported from {file}: it holds no comments of {self.what} that could be placed "
-                "(the skipped items above say why)."
-                if report.skipped
-                else f"Nothing was imported from {file}: it holds no comments."
+                f"Nothing was imported from {file}: {why if report.skipped else 'it holds no comments'}."
             )
 
 

@@ -5,7 +5,6 @@ from ._thread_import import ThreadImportCommand
 
 class Command(ThreadImportCommand):
     help = "Import a Commento or Comentario export, each thread under the post at its page's address."
-    what = "a Commento or Comentario export"
     file_help = "The export file (JSON, gzipped or not) from Commento's or Comentario's dashboard."
 
     def run_import(self, path, *, site_url, on_thread):

@@ -7,7 +7,6 @@ class Command(ThreadImportCommand):
     help = (
         "Import Isso's comments from its SQLite database, each thread under the post at its page's address."
     )
-    what = "an Isso database"
     file_help = "Isso's database file (its configuration's [general] dbpath), or a copy of it."
 
     def run_import(self, path, *, site_url, on_thread):

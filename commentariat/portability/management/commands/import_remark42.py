@@ -5,7 +5,6 @@ from ._thread_import import ThreadImportCommand
 
 class Command(ThreadImportCommand):
     help = "Import a Remark42 backup, each thread under the post at its page's address."
-    what = "a Remark42 backup"
     file_help = (
         "A backup-SITE-DATE.gz from Remark42's backup directory, or its admin export (gzipped or not)."
     )
