@@ -12,6 +12,7 @@ One Artalk serves several sites and counts ids across all of them; each id is ke
 site's name, so that two servers' files do not mistake each other's comments.
 """
 
+from commentariat.core import text
 from commentariat.discussion.models import Comment
 
 from .comment_import import IncomingComment, clean_ip
@@ -64,7 +65,7 @@ def _comment(item: dict, site: str) -> IncomingComment:
 
 
 def _qualified(site: str, legacy_id: str) -> str:
-    return f"{site[:60]}#{legacy_id}"[:100]
+    return f"{text.clean_line(site)[:60]}#{legacy_id}"  # an id too long is refused, not cut
 
 
 def _text(value) -> str:

@@ -61,14 +61,13 @@ def import_threads(export: CommentExport, *, site_url: str = "", on_thread=None)
     address the file gives). on_thread(report, done, total) is called after each post's comments.
     """
     report = export.report
+    source = text.clean_line(export.source)[:300]  # names from the file: no NUL for PostgreSQL
     with transaction.atomic(), bulk_indexing():
-        new_source = not ImportedItem.objects.filter(source=export.source).exists()
+        new_source = not ImportedItem.objects.filter(source=source).exists()
         threads = list(_by_post(export, site_url, report))
         for done, (post, label, incoming) in enumerate(threads, start=1):
             _date_undated(post, incoming, report)
-            store_comments(
-                post, incoming, source=export.source, report=report, label=label, new_source=new_source
-            )
+            store_comments(post, incoming, source=source, report=report, label=label, new_source=new_source)
             if on_thread is not None:
                 on_thread(report, done, len(threads))
         transaction.on_commit(lambda: after_import(report))
@@ -90,6 +89,7 @@ def _by_post(export: CommentExport, site_url: str, report: ImportReport):
     seen: set[str] = set()
     posts: dict[int, tuple[Post, str, list[IncomingComment]]] = {}
     for thread in export.threads:
+        thread.address = text.clean_line(thread.address)  # a NUL would stop PostgreSQL's lookups
         label = f"thread {thread.address or '(no address)'}"
         incoming = _first_of_each(thread.comments, seen, label, report)
         if not incoming:
@@ -106,8 +106,14 @@ def _first_of_each(comments, seen: set[str], label: str, report: ImportReport) -
     # An id twice in one file (a damaged or concatenated export) would break the import's key.
     kept = []
     for c in comments:
-        if not c.legacy_id:
-            report.skip(label, "a comment without an id was skipped")
+        if (
+            not c.legacy_id
+            or len(c.legacy_id) > _ID_MAX_LENGTH
+            or text.clean_line(c.legacy_id) != c.legacy_id
+        ):
+            report.skip(
+                label, f"a comment with the id {c.legacy_id[:40]!r} was skipped (empty, too long or odd)"
+            )
             continue
         if c.legacy_id in seen:
             report.skip(f"{label}, comment {c.legacy_id}", "appears twice; the first one was kept")
@@ -115,6 +121,9 @@ def _first_of_each(comments, seen: set[str], label: str, report: ImportReport) -
         seen.add(c.legacy_id)
         kept.append(c)
     return kept
+
+
+_ID_MAX_LENGTH = ImportedItem._meta.get_field("legacy_id").max_length
 
 
 def _post_for(thread: SourceThread, base_url: str, label: str, report: ImportReport) -> Post | None:

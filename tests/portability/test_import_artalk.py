@@ -115,3 +115,20 @@ def test_a_file_that_is_not_artrans_is_refused_and_nothing_is_imported(tmp_path)
     ):
         run_command("import_artalk", path)
     assert not Comment.objects.exists()
+
+
+def test_hostile_values_in_an_artrans_file_are_cleaned_or_skipped_never_shown_raw(client, tmp_path, post):
+    odd = [
+        artran("\x00", 0, post.get_absolute_url(), "Nul", "Its id is a NUL.", "2021-11-01 10:00:00 +0000"),
+        artran("9" * 120, 0, post.get_absolute_url(), "Long", "Its id is too long.", "2021-11-01 10:00:00 +0000"),
+        artran(21, 0, "https://blog.example.org/x\x00y/", "Mallory\x00 <b>", "<img src=x onerror=alert(1)>ok",
+               "2021-11-01 10:00:00 +0000", site="Tram\x00blog", page_title="<script>alert(1)</script>",
+               link="javascript:alert(1)"),
+    ]  # fmt: skip
+    out = run_command("import_artalk", artrans(tmp_path / "odd.artrans", post.get_absolute_url(), *odd))
+    assert out.count("was skipped (empty, too long or odd)") == 2
+    thread = client.get("/embed/thread", {"url": "https://blog.example.org/xy/"}).json()
+    [mallory] = thread["comments"]
+    assert mallory["author_name"] == "Mallory <b>" and mallory["author_url"] == ""
+    assert "<img" not in mallory["body_html"]  # shown as text, never as markup
+    assert not Comment.objects.filter(author_name__in=["Nul", "Long"]).exists()
