@@ -57,8 +57,8 @@ class CommentExport:
 def import_threads(export: CommentExport, *, site_url: str = "", on_thread=None) -> ImportReport:
     """Store an export's threads in one transaction and say what was done.
 
-    site_url: the old site's address, for threads the file knows only by path (it wins over an
-    address the file gives). on_thread(report, done, total) is called after each post's comments.
+    site_url: the old site's address, for threads the file knows only by path (it wins over the
+    site address a file gives). on_thread(report, done, total) is called after each post's comments.
     """
     report = export.report
     source = text.clean_line(export.source)[:300]  # names from the file: no NUL for PostgreSQL
@@ -76,10 +76,10 @@ def import_threads(export: CommentExport, *, site_url: str = "", on_thread=None)
 
 def nothing_taken(report: ImportReport) -> bool:
     """Whether an import stored (or found already stored) not a single comment."""
-    stored = {f"comments {status}" for status in Comment.Status.values} | {
+    stored = [f"comments {status}" for status in Comment.Status.values] + [
         "comments updated",
         "comments unchanged",
-    }
+    ]
     return not any(report.counts[what] for what in stored)
 
 
@@ -94,9 +94,9 @@ def _by_post(export: CommentExport, site_url: str, report: ImportReport):
         incoming = _first_of_each(thread.comments, seen, label, report)
         if not incoming:
             continue
-        post = _post_for(thread, site_url or thread.base_url, label, report)
+        post, problem = _post_for(thread, site_url or thread.base_url, report)
         if post is None:
-            report.skip(label, f"its {len(incoming)} comment(s) were skipped")
+            report.skip(label, f"{problem}; its {len(incoming)} comment(s) were skipped")
             continue
         posts.setdefault(post.pk, (post, label, []))[2].extend(incoming)
     return posts.values()
@@ -106,46 +106,49 @@ def _first_of_each(comments, seen: set[str], label: str, report: ImportReport) -
     # An id twice in one file (a damaged or concatenated export) would break the import's key.
     kept = []
     for c in comments:
-        if (
-            not c.legacy_id
-            or len(c.legacy_id) > _ID_MAX_LENGTH
-            or text.clean_line(c.legacy_id) != c.legacy_id
-        ):
+        if not _keepable(c.legacy_id):
             report.skip(
                 label, f"a comment with the id {c.legacy_id[:40]!r} was skipped (empty, too long or odd)"
             )
-            continue
-        if c.legacy_id in seen:
+        elif c.legacy_id in seen:
             report.skip(f"{label}, comment {c.legacy_id}", "appears twice; the first one was kept")
-            continue
-        seen.add(c.legacy_id)
-        kept.append(c)
+        else:
+            seen.add(c.legacy_id)
+            kept.append(c)
     return kept
+
+
+def _keepable(legacy_id: str) -> bool:
+    """An id ImportedItem can hold as it is: cutting one could make it another's."""
+    return 0 < len(legacy_id) <= _ID_MAX_LENGTH and text.clean_line(legacy_id) == legacy_id
 
 
 _ID_MAX_LENGTH = ImportedItem._meta.get_field("legacy_id").max_length
 
 
-def _post_for(thread: SourceThread, base_url: str, label: str, report: ImportReport) -> Post | None:
+def _post_for(thread: SourceThread, base_url: str, report: ImportReport) -> tuple[Post | None, str]:
+    """The thread's post, or None and why not."""
     post = find_post(thread.address) if thread.address else None
     if post is not None:
-        return post
+        return post, ""
     url = page_url(thread.address, base_url)
     if not url:
-        why = "no post at this address" if thread.address else "the file gives no page address"
-        if thread.address and not base_url:
-            why += " (give --site-url to keep it as the embedded thread of the old page)"
-        report.skip(label, why)
-        return None
+        if not thread.address:
+            return None, "the file gives no page address"
+        if not base_url:
+            return (
+                None,
+                "no post at this address (give --site-url to keep it as the old page's embedded thread)",
+            )
+        return None, "no post at this address"
     existed = Post.objects.filter(kind=Post.Kind.EMBEDDED, external_url=text.clean_line(url)).exists()
     try:
         post = embedded_thread_for(url, thread.title[:200])
     except Post.DoesNotExist:
-        report.skip(label, "its embedded thread was taken down on this site")
-        return None
+        return None, "its embedded thread was taken down on this site"
     if not existed:
         report.count("embedded threads created")
-    return post
+    return post, ""
 
 
 def page_url(address: str, base_url: str = "") -> str:
