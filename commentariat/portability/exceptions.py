@@ -1,0 +1,2 @@
+class UnreadableExport(Exception):
+    """A file an importer cannot read: the message says why, in words for the operator."""
