@@ -7,7 +7,7 @@ from commentariat.core import clock
 from commentariat.discussion.models import Comment
 from commentariat.publishing.models import Post
 
-from .models import ModerationAction, ModerationPolicy, Sanction
+from .models import ModerationAction, ModerationPolicy, ModeratorPreferences, Sanction
 
 DECISIONS = [
     ModerationAction.Kind.APPROVE,
@@ -157,3 +157,10 @@ class ThreadForm(forms.ModelForm):
         help_texts = {"moderation_note": "For example: “Comments here are read before they appear, because …”. "
                                          "Public: in the page and the API."}  # fmt: skip
         widgets = {"moderation_note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+
+
+class ShortcutsForm(forms.ModelForm):
+    class Meta:
+        model = ModeratorPreferences
+        fields = ["shortcuts"]
+        labels = {"shortcuts": "Keyboard shortcuts"}

@@ -275,3 +275,33 @@ class DigestLink(models.Model):
 
     def __str__(self):
         return f"{self.decision} {self.comment_id} for {self.user_id}"
+
+
+class ModeratorPreferences(models.Model):
+    """How one moderator wants the queue to behave (WCAG 2.1.4: single-key shortcuts can be turned off)."""
+
+    class Shortcuts(models.TextChoices):
+        SINGLE = "single", "Single keys (a, s, d…)"
+        MODIFIER = "modifier", "With Alt+Shift (Alt+Shift+A…)"
+        OFF = "off", "Off"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shortcuts = models.CharField(max_length=10, choices=Shortcuts, default=Shortcuts.SINGLE)
+
+    def __str__(self):
+        return f"preferences of {self.user}"
+
+    KEYS = "jkashduerbx"
+
+    def key_labels(self) -> dict[str, str]:
+        """What to press for each queue key, as aria-keyshortcuts writes it; empty when shortcuts are off."""
+        if self.shortcuts == self.Shortcuts.OFF:
+            return {}
+        if self.shortcuts == self.Shortcuts.MODIFIER:
+            return {key: f"Alt+Shift+{key.upper()}" for key in self.KEYS}
+        return {key: key for key in self.KEYS}
+
+    @classmethod
+    def for_user(cls, user) -> "ModeratorPreferences":
+        """The saved preferences, or the defaults (unsaved) for a moderator who never chose."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
