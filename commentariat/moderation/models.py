@@ -305,3 +305,33 @@ class ModeratorPreferences(models.Model):
     def for_user(cls, user) -> "ModeratorPreferences":
         """The saved preferences, or the defaults (unsaved) for a moderator who never chose."""
         return cls.objects.filter(user=user).first() or cls(user=user)
+
+
+class Report(models.Model):
+    """A reader's report of a comment, to the moderators; open until a moderator decides the comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abuse or harassment"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PERSONAL = "personal", "Personal information about someone"
+        ILLEGAL = "illegal", "Illegal content"
+
+    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=12, choices=Reason)
+    explanation = models.TextField(blank=True)
+    # Only for mail about the report: a confirmation and, for illegal content, the decision.
+    reporter_email = models.EmailField(blank=True)
+    reporter_ip = models.GenericIPAddressField(null=True, blank=True)
+    # Reports from addresses with approved comments weigh more in the queue's order.
+    weight = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution = models.CharField(max_length=20, blank=True, help_text="The comment's status when decided.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["comment", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"

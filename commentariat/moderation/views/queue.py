@@ -22,7 +22,7 @@ from ..forms import (
     ShortcutsForm,
 )
 from ..models import DigestSubscriber, ModerationAction, ModeratorPreferences
-from ..queue import active_claims, pending_count, queue_comments
+from ..queue import active_claims, pending_count, queue_comments, reported_count
 from .common import PAGE_SIZE, _answer, _ids, _items, _redirect_back, _wants_json, staff_view
 
 
@@ -43,6 +43,7 @@ def queue(request):
             "page_obj": page,
             "items": _items(comments, request.user),
             "pending_count": pending_count(),
+            "reported_count": reported_count(),
             "decision_form": DecisionForm(),
             "digest_subscribed": DigestSubscriber.objects.filter(user=request.user).exists(),
             "shortcuts": preferences.shortcuts,
