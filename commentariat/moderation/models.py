@@ -162,6 +162,8 @@ class ModerationAction(models.Model):
         UNDO = "undo", "Undid"
         THREAD = "thread", "Changed a thread's settings"
         PICK = "pick", "Picked (or unpicked) as an editors' pick"
+        DATA_EXPORT = "data_export", "A commenter downloaded their comments"
+        DATA_ERASURE = "data_erasure", "A commenter erased their comments"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
