@@ -85,15 +85,16 @@ def store_comments(
     if not incoming:
         return
     existing = {} if new_source else _existing_items(source, [c.legacy_id for c in incoming])
-    ordered = _threaded(incoming, existing, report=report, label=label)
-    numbered_state = _NumberState(post, fresh=new_post)
-    needs_number = _needs_number(ordered)
-    comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
     current = {
         row.pk: row
         for chunk in _chunks([item.object_id for item in existing.values()])
         for row in Comment.objects.filter(pk__in=chunk)
     }
+    incoming = _placed_elsewhere(incoming, existing, current, post=post, report=report, label=label)
+    ordered = _threaded(incoming, existing, report=report, label=label)
+    numbered_state = _NumberState(post, fresh=new_post)
+    needs_number = _needs_number(ordered)
+    comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
     max_depth = settings.COMMENTARIAT["MAX_COMMENT_DEPTH"]
     new_ids = iter(allocate_ids(Comment, sum(1 for c in ordered if c.legacy_id not in existing)))
     new_rows, changed_items, changed_comments = [], [], []
@@ -246,6 +247,20 @@ def _existing_items(source: str, legacy_ids: list[str]) -> dict[str, ImportedIte
 def _chunks(values: list, size: int = _CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _placed_elsewhere(incoming, existing, current, *, post, report, label):
+    """Without the comments an earlier import put under another post: the first place is kept."""
+    elsewhere = {
+        legacy for legacy, item in existing.items()
+        if item.object_id in current and current[item.object_id].post_id != post.pk
+    }  # fmt: skip
+    if not elsewhere:
+        return incoming
+    for legacy in sorted(elsewhere):
+        report.skip(f"{label}, comment {legacy}", "was imported under another post before; it stays there")
+        del existing[legacy]
+    return [c for c in incoming if c.legacy_id not in elsewhere]
 
 
 def _threaded(incoming, existing, *, report, label):

@@ -145,7 +145,7 @@ class _WxrImport:
         self._place_pages()
 
     def why_nothing(self) -> str:
-        if not self.item_types:
+        if not self.item_types or set(self.item_types) == {""}:  # none with a wp:post_type
             return "no post or page items; is this a WordPress export?"
         kinds = ", ".join(f"{kind or 'no type'} × {n}" for kind, n in self.item_types.most_common())
         return f"none of its {self.item_types.total()} items is a post or page that can be imported ({kinds})"
