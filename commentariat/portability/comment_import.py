@@ -7,6 +7,7 @@ the thread reads 1, 1.1, 1.1.1 as it did, and a comment that was never shown get
 
 import hashlib
 import ipaddress
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from .models import ImportedItem
 from .report import ImportReport
 
 _CHUNK = 500
+_PLAIN_IPV4 = re.compile(r"(?:(?:0|[1-9]\d{0,2})\.){3}(?:0|[1-9]\d{0,2})")
 
 
 @dataclass
@@ -55,6 +57,9 @@ class IncomingComment:
 
 
 def clean_ip(raw: str) -> str | None:
+    raw = raw.strip()
+    if _PLAIN_IPV4.fullmatch(raw) and all(int(part) <= 255 for part in raw.split(".")):
+        return raw  # most addresses, without ipaddress's slower parse
     try:
         return str(ipaddress.ip_address(raw.strip()))
     except ValueError:
@@ -123,14 +128,15 @@ def store_comments(
         numbered_state.remember(row)
         comment_ids[c.legacy_id] = row.pk
     if new_rows:
-        insert_rows(Comment, [row.values() for _, row in new_rows])
+        now = timezone.now()
+        insert_rows(Comment, [row.values(now) for _, row in new_rows])
         item_ids = allocate_ids(ImportedItem, len(new_rows))
         insert_rows(
             ImportedItem,
             [
                 {"id": item_id, "source": source, "kind": ImportedItem.Kind.COMMENT, "legacy_id": c.legacy_id,
                  "object_id": row.pk, "fingerprint": c.fingerprint(), "legacy_status": "",
-                 "imported_at": timezone.now()}
+                 "imported_at": now}
                 for item_id, (c, row) in zip(item_ids, new_rows, strict=True)
             ],
         )  # fmt: skip
@@ -164,8 +170,7 @@ class _NewComment:
             None,
         )
 
-    def values(self) -> dict:
-        now = timezone.now()
+    def values(self, now: datetime) -> dict:
         return {
             "id": self.pk, "post_id": self.post_id, "parent_id": self.parent_id, "kind": self.kind,
             "status": self.status, "status_reason": self.status_reason,
