@@ -6,15 +6,15 @@ from .feeds import AtomLatestCommentsFeed, AtomPostCommentsFeed, LatestCommentsF
 app_name = "discussion"
 
 urlpatterns = [
-    path("<int:year>/<int:month>/<slug:slug>/", views.post_detail, name="post-detail"),
-    path("<int:year>/<int:month>/<slug:slug>/comments/", views.comment_create, name="comment-create"),
-    path("<int:year>/<int:month>/<slug:slug>/feed/", PostCommentsFeed(), name="post-comments-feed"),
+    path("<int:year>/<int:month>/<uslug:slug>/", views.post_detail, name="post-detail"),
+    path("<int:year>/<int:month>/<uslug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("<int:year>/<int:month>/<uslug:slug>/feed/", PostCommentsFeed(), name="post-comments-feed"),
     path(
-        "<int:year>/<int:month>/<slug:slug>/feed/atom/",
+        "<int:year>/<int:month>/<uslug:slug>/feed/atom/",
         AtomPostCommentsFeed(),
         name="post-comments-feed-atom",
     ),
-    path("<int:year>/<int:month>/<slug:slug>/follow/", views.follow_discussion, name="follow"),
+    path("<int:year>/<int:month>/<uslug:slug>/follow/", views.follow_discussion, name="follow"),
     path("notifications/confirm/<str:token>/", views.subscription_confirm, name="subscription-confirm"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),
@@ -26,8 +26,10 @@ urlpatterns = [
     path("comments/feed/atom/", AtomLatestCommentsFeed(), name="comments-feed-atom"),
 ]
 
-# Pages (/about/) take any one-segment address: the project's URLconf lists them last.
+# Pages (/about/) take any one-segment address: the project's URLconf lists them last. A child
+# page lives under its parents (/about/team/); its own slug is unique, so it is found by that.
 page_urlpatterns = [
-    path("<slug:slug>/", views.page_detail, name="page-detail"),
-    path("<slug:slug>/comments/", views.page_comment_create, name="page-comment-create"),
+    path("<uslug:slug>/", views.page_detail, name="page-detail"),
+    path("<uslug:slug>/comments/", views.page_comment_create, name="page-comment-create"),
+    path("<pagepath:ancestors>/<uslug:slug>/", views.page_detail, name="child-page-detail"),
 ]

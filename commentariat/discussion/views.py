@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,8 +36,13 @@ def post_detail(request, year, month, slug):
 
 
 @require_GET
-def page_detail(request, slug):
+def page_detail(request, slug, ancestors=""):
     page = get_published_page_or_404(slug=slug)
+    if page.parent_id is not None or ancestors:
+        # A child page answers at its full address only; its bare slug or a stale parent redirects.
+        address = page.get_absolute_url()
+        if address != iri_to_uri(request.path):
+            return redirect(address, permanent=True)
     return render_post_page(request, _cached_as_post(request, page))
 
 

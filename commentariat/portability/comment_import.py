@@ -7,6 +7,7 @@ the thread reads 1, 1.1, 1.1.1 as it did, and a comment that was never shown get
 
 import hashlib
 import ipaddress
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from .models import ImportedItem
 from .report import ImportReport
 
 _CHUNK = 500
+_PLAIN_IPV4 = re.compile(r"(?:(?:0|[1-9]\d{0,2})\.){3}(?:0|[1-9]\d{0,2})")
 
 
 @dataclass
@@ -55,6 +57,9 @@ class IncomingComment:
 
 
 def clean_ip(raw: str) -> str | None:
+    raw = raw.strip()
+    if _PLAIN_IPV4.fullmatch(raw) and all(int(part) <= 255 for part in raw.split(".")):
+        return raw  # most addresses, without ipaddress's slower parse
     try:
         return str(ipaddress.ip_address(raw.strip()))
     except ValueError:
@@ -85,15 +90,16 @@ def store_comments(
     if not incoming:
         return
     existing = {} if new_source else _existing_items(source, [c.legacy_id for c in incoming])
-    ordered = _threaded(incoming, existing, report=report, label=label)
-    numbered_state = _NumberState(post, fresh=new_post)
-    needs_number = _needs_number(ordered)
-    comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
     current = {
         row.pk: row
         for chunk in _chunks([item.object_id for item in existing.values()])
         for row in Comment.objects.filter(pk__in=chunk)
     }
+    incoming = _placed_elsewhere(incoming, existing, current, post=post, report=report, label=label)
+    ordered = _threaded(incoming, existing, report=report, label=label)
+    numbered_state = _NumberState(post, fresh=new_post)
+    needs_number = _needs_number(ordered)
+    comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
     max_depth = settings.COMMENTARIAT["MAX_COMMENT_DEPTH"]
     new_ids = iter(allocate_ids(Comment, sum(1 for c in ordered if c.legacy_id not in existing)))
     new_rows, changed_items, changed_comments = [], [], []
@@ -122,14 +128,15 @@ def store_comments(
         numbered_state.remember(row)
         comment_ids[c.legacy_id] = row.pk
     if new_rows:
-        insert_rows(Comment, [row.values() for _, row in new_rows])
+        now = timezone.now()
+        insert_rows(Comment, [row.values(now) for _, row in new_rows])
         item_ids = allocate_ids(ImportedItem, len(new_rows))
         insert_rows(
             ImportedItem,
             [
                 {"id": item_id, "source": source, "kind": ImportedItem.Kind.COMMENT, "legacy_id": c.legacy_id,
                  "object_id": row.pk, "fingerprint": c.fingerprint(), "legacy_status": "",
-                 "imported_at": timezone.now()}
+                 "imported_at": now}
                 for item_id, (c, row) in zip(item_ids, new_rows, strict=True)
             ],
         )  # fmt: skip
@@ -163,8 +170,7 @@ class _NewComment:
             None,
         )
 
-    def values(self) -> dict:
-        now = timezone.now()
+    def values(self, now: datetime) -> dict:
         return {
             "id": self.pk, "post_id": self.post_id, "parent_id": self.parent_id, "kind": self.kind,
             "status": self.status, "status_reason": self.status_reason,
@@ -246,6 +252,20 @@ def _existing_items(source: str, legacy_ids: list[str]) -> dict[str, ImportedIte
 def _chunks(values: list, size: int = _CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _placed_elsewhere(incoming, existing, current, *, post, report, label):
+    """Without the comments an earlier import put under another post: the first place is kept."""
+    elsewhere = {
+        legacy for legacy, item in existing.items()
+        if item.object_id in current and current[item.object_id].post_id != post.pk
+    }  # fmt: skip
+    if not elsewhere:
+        return incoming
+    for legacy in sorted(elsewhere):
+        report.skip(f"{label}, comment {legacy}", "was imported under another post before; it stays there")
+        del existing[legacy]
+    return [c for c in incoming if c.legacy_id not in elsewhere]
 
 
 def _threaded(incoming, existing, *, report, label):
