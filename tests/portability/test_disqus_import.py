@@ -23,7 +23,11 @@ def test_threads_find_their_posts_by_old_or_new_address_and_keep_nesting_and_sta
     assert "comments approved                         4" in out
     assert "comments spam                             1" in out
     assert "comments removed                          1" in out
-    assert "thread 7003 (https://lantern.example.org/2015/01/01/long-gone/): no post at this address" in out
+    assert (
+        "thread https://lantern.example.org/2015/01/01/long-gone/: no post at this address on the site "
+        "that moved here; its 1 comment(s) were skipped" in out
+    )
+    assert not Post.objects.filter(kind=Post.Kind.EMBEDDED).exists()
 
     summer = Post.objects.get(slug="ete-in-the-city")
     thread = list(
