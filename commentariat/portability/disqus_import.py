@@ -16,6 +16,7 @@ shows, and a moderator can still restore one.
 """
 
 import ipaddress
+from datetime import datetime
 
 from django.conf import settings
 from lxml import etree
@@ -47,6 +48,7 @@ def read_disqus(source) -> CommentExport:
     report = ImportReport()
     threads: dict[str, SourceThread] = {}
     deleted: set[str] = set()
+    thread_dates: dict[str, datetime | None] = {}
     comments: dict[str, list[IncomingComment]] = {}
     forum = ""
     for element in _top_level_elements(source):
@@ -56,6 +58,7 @@ def read_disqus(source) -> CommentExport:
         if name == "thread":
             thread_id = _dsq_id(element)
             threads.setdefault(thread_id, _thread(element))
+            thread_dates.setdefault(thread_id, parse_moment(_text(element, "createdAt")))
             if _text(element, "isDeleted") == "true":
                 deleted.add(thread_id)
         elif name == "post":
@@ -68,8 +71,9 @@ def read_disqus(source) -> CommentExport:
             report.skip(label, f"not in the file; its {len(incoming)} comment(s) were skipped")
             continue
         threads[thread_id].comments = incoming
+        _date_undated(incoming, thread_dates.get(thread_id), report)
         if thread_id in deleted:
-            _remove_all(incoming, report)
+            _remove_all(incoming)
     _refuse_embedding(threads, deleted)
     return CommentExport(
         source=f"disqus {forum or 'unknown'}"[:300], threads=list(threads.values()), report=report
@@ -135,11 +139,21 @@ def _comment(element) -> IncomingComment:
     )
 
 
-def _remove_all(incoming: list[IncomingComment], report: ImportReport) -> None:
+def _remove_all(incoming: list[IncomingComment]) -> None:
     for c in incoming:
         if c.status != Comment.Status.SPAM:
             c.status = Comment.Status.REMOVED
-            report.count("comments removed with their thread on Disqus")
+
+
+def _date_undated(incoming: list[IncomingComment], thread_date, report: ImportReport) -> None:
+    """A comment whose date cannot be read takes its thread's (when Disqus first showed it), so
+    that every import dates it the same; with none, thread_import dates it as its post."""
+    if thread_date is None:
+        return
+    for c in incoming:
+        if c.created_at is None:
+            c.created_at = thread_date
+            report.count("dates unreadable (thread's used)")
 
 
 def _refuse_embedding(threads: dict[str, SourceThread], deleted: set[str]) -> None:

@@ -28,8 +28,8 @@ from commentariat.publishing.models import Post
 from commentariat.publishing.services import embedded_thread_for
 from commentariat.search.indexing import bulk_indexing
 
-from .comment_import import IncomingComment, store_comments
 from .addresses import find_post
+from .comment_import import IncomingComment, store_comments
 from .exceptions import UnreadableExport
 from .models import ImportedItem
 from .report import ImportReport

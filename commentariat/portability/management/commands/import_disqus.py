@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The .xml file from Disqus's export (Moderation → Export).")
 
     def handle(self, *args, file, **options):
+        self.stderr.ending = ""  # the bar redraws its line: no newline after each write
         progress = _Progress(self.stderr)
         try:
             with open(file, "rb") as raw:
