@@ -228,3 +228,24 @@ def test_on_a_terminal_the_import_draws_a_progress_bar_and_clears_it(lantern):
     drawn = terminal.getvalue()
     assert re.match(r"\r\[#+ *\] +\d+%  0 posts/pages, \d+ comments\r", drawn)
     assert drawn.endswith("\r" + " " * 80 + "\r") and "\n" not in drawn
+
+
+def test_entities_in_an_export_are_never_expanded_nor_read_from_disk(tmp_path, client):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the-server-secret")
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(
+        f"""<?xml version="1.0"?>
+<!DOCTYPE disqus [<!ENTITY file SYSTEM "{secret.as_uri()}"><!ENTITY a "laugh">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<disqus xmlns:dsq="http://disqus.com/disqus-internals">
+  <thread dsq:id="1"><link>https://hostile.example.net/p/</link><title>P</title></thread>
+  <post dsq:id="2"><message>&lt;p&gt;Hi&lt;/p&gt; &file; &c;</message><createdAt>2020-01-01T00:00:00Z</createdAt>
+    <author><name>X</name></author><thread dsq:id="1" /></post>
+</disqus>"""
+    )
+    run_command("import_disqus", hostile)
+    answer = client.get("/embed/thread", {"url": "https://hostile.example.net/p/"}).content.decode()
+    assert "<p>Hi</p>" in answer
+    assert "the-server-secret" not in answer and "laugh" not in answer
+    assert "secret" not in Comment.objects.get().body
