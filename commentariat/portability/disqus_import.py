@@ -161,7 +161,14 @@ def _refuse_embedding(threads: dict[str, SourceThread], deleted: set[str]) -> No
     moved_here = _hosts_moved_here()
     for thread_id, thread in threads.items():
         host = site_host(thread.address)
-        if thread_id in deleted:
+        if not thread.address:
+            named = (
+                f", and no post here has its identifier {thread.identifier[:60]!r}"
+                if thread.identifier
+                else ""
+            )
+            thread.not_embeddable = f"Disqus thread {thread_id[:40]} has no link{named}"
+        elif thread_id in deleted:
             thread.not_embeddable = "no post at this address, and the thread was deleted on Disqus"
         elif not thread.address.lower().startswith(("http://", "https://")) or not host:
             thread.not_embeddable = "no post at this address, and it is not a web page's address"

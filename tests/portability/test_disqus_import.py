@@ -193,6 +193,10 @@ UNPLACED = """<?xml version="1.0" encoding="utf-8"?>
     <title>Hello</title><createdAt>2020-01-01T00:00:00Z</createdAt><isDeleted>false</isDeleted></thread>
   <thread dsq:id="2"><id /><forum>scratch</forum><link>https://scratch.example.org/old/</link>
     <title>Old</title><createdAt>2020-01-01T00:00:00Z</createdAt><isDeleted>true</isDeleted></thread>
+  <thread dsq:id="3"><id>1</id><forum>scratch</forum><link />
+    <title /><createdAt>2012-12-12T12:12:12</createdAt></thread>
+  <post dsq:id="13"><message>&lt;p&gt;Third.&lt;/p&gt;</message><createdAt>2020-01-01T03:00:00Z</createdAt>
+    <isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>Ina</name></author><thread dsq:id="3" /></post>
   <post dsq:id="11"><message>&lt;p&gt;First!&lt;/p&gt;</message><createdAt>2020-01-01T01:00:00Z</createdAt>
     <isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>Ida</name></author><thread dsq:id="1" /></post>
   <post dsq:id="12"><message>&lt;p&gt;Second.&lt;/p&gt;</message><createdAt>2020-01-01T02:00:00Z</createdAt>
@@ -206,13 +210,16 @@ def test_an_export_whose_comments_match_no_post_exits_with_an_error_and_lists_th
     unplaced.write_text(UNPLACED)
     out = io.StringIO()
     with pytest.raises(
-        CommandError, match=r"its 2 comment\(s\) matched no post here \(the skipped threads above"
+        CommandError, match=r"its 3 comment\(s\) matched no post here \(the skipped threads above"
     ):
         call_command("import_disqus", str(unplaced), stdout=out)
     assert "thread http://127.0.0.1:8000/hello/: no post at this address, and it is a local" in out.getvalue()
     assert (
         "thread https://scratch.example.org/old/: no post at this address, and the thread was"
         in out.getvalue()
+    )
+    assert "thread (no address): Disqus thread 3 has no link, and no post here has its identifier '1'" in (
+        out.getvalue()
     )
     assert not Comment.objects.exists() and not Post.objects.exists()
 
