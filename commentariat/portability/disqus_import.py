@@ -31,6 +31,8 @@ from .report import ImportReport
 from .thread_import import CommentExport, SourceThread, import_threads, parse_moment
 
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
+# The summary's line for the <post> elements read; not "comments …", which counts what was stored.
+COMMENTS_READ = "Disqus comments read"
 
 
 def import_disqus(source, *, on_thread=None) -> ImportReport:
@@ -64,7 +66,7 @@ def read_disqus(source) -> CommentExport:
         elif name == "post":
             comments.setdefault(_dsq_id(_child(element, "thread")), []).append(_comment(element))
         element.clear()
-    report.count("comments in the file", sum(map(len, comments.values())))
+    report.count(COMMENTS_READ, sum(map(len, comments.values())))
     for thread_id, incoming in comments.items():
         if thread_id not in threads:
             label = f"thread {thread_id or '(none named)'}"

@@ -60,6 +60,7 @@ def test_threads_find_their_posts_by_old_or_new_address_or_identifier(
     lantern, client, tmp_path, replacements
 ):
     out = run_command("import_disqus", _variant(tmp_path, *replacements))
+    assert "Disqus comments read                     10" in out
     assert "comments approved                         5" in out
     assert "comments spam                             1" in out
     assert "comments removed                          2" in out

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from lxml import etree
 
-from commentariat.portability.disqus_import import import_disqus
+from commentariat.portability.disqus_import import COMMENTS_READ, import_disqus
 from commentariat.portability.exceptions import UnreadableExport
 from commentariat.portability.progress import ProgressBar
 from commentariat.portability.report import xml_error_message
@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
 
 def _why_nothing(report) -> str:
-    read = report.counts["comments in the file"]
+    read = report.counts[COMMENTS_READ]
     if not read:
         return "it has no <post> elements (Disqus's comments); is it a Disqus export?"
     return f"its {read:,} comment(s) matched no post here (the skipped threads above say why)"
