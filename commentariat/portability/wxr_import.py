@@ -25,6 +25,8 @@ from commentariat.publishing.models import RESERVED_PAGE_SLUGS, Category, OldAdd
 from commentariat.publishing.redirects import legacy_address_for_query
 from commentariat.search.indexing import bulk_indexing
 
+from .backup_extension import BackupSite
+from .backup_restore import BackupRestore
 from .comment_import import IncomingComment, clean_ip, clean_url, store_comments
 from .models import ImportedItem
 from .report import ImportReport
@@ -96,6 +98,7 @@ class _WxrImport:
         self._known_posts: dict[str, tuple[int, str]] | None = None
         self._post_items_before = True  # until the source's earlier items have been looked up
         self._slugs: dict[str, int] = dict(Post.objects.values_list("slug", "pk"))
+        self.backup = BackupRestore(report)
 
     def handle(self, record) -> None:
         if isinstance(record, WxrSite):
@@ -111,8 +114,11 @@ class _WxrImport:
         elif isinstance(record, WxrItem):
             self.site_known = True
             self._item(record)
+        elif isinstance(record, BackupSite):
+            self.backup.read_site(record)
 
     def finish(self) -> None:
+        self.backup.finish(source=self.source)
         for slug, parent_slug in self.category_parents.items():
             category, parent = self.categories.get(slug), self.categories.get(parent_slug)
             if category and parent and category.parent_id != parent.pk and category != parent:
@@ -181,12 +187,17 @@ class _WxrImport:
         if not item.post_id.isdigit():
             self.report.skip(label, "no wp:post_id")
             return
+        own_post = self.backup.adopt(item, source=self.source)
+        if own_post is not None:  # this site's own export: the post is already here
+            self._post_items()[item.post_id] = (own_post, "")
+            self._post_items_before = True
         post, created = self._post(item)
         self._addresses(item, post)
         store_comments(
             post, self._comments(item), source=self.source, report=self.report, label=label,
             new_post=created, new_source=not self._post_items_before,
         )  # fmt: skip
+        self.backup.post_imported(post, item)
 
     def _post(self, item: WxrItem) -> tuple[Post, bool]:
         kind = Post.Kind.PAGE if item.post_type == "page" else Post.Kind.POST

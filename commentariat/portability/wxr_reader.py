@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .backup_extension import SITE_TAG, BackupSite, PostBackup, read_post, read_site
+
 WP_NAMESPACES = [f"http://wordpress.org/export/{version}/" for version in ("1.0", "1.1", "1.2")]
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -77,6 +79,7 @@ class WxrItem:
     terms: list[tuple[str, str, str]]  # (domain, nicename, name)
     meta: dict[str, str]
     comments: list[WxrComment]
+    backup: PostBackup | None = None  # our own export's extension (backup_extension.py)
 
 
 def _names(local: str) -> list[str]:
@@ -87,10 +90,10 @@ _SITE_TAGS = set(_names("base_site_url"))
 _AUTHOR_TAGS = set(_names("author"))
 _CATEGORY_TAGS = set(_names("category"))
 _TAG_TAGS = set(_names("tag"))
-_WANTED = ["item", *_SITE_TAGS, *_AUTHOR_TAGS, *_CATEGORY_TAGS, *_TAG_TAGS]
+_WANTED = ["item", *_SITE_TAGS, *_AUTHOR_TAGS, *_CATEGORY_TAGS, *_TAG_TAGS, SITE_TAG]
 
 
-def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem]:
+def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem | BackupSite]:
     """Records in file order; raises lxml.etree.XMLSyntaxError (with its line) on a broken file.
 
     source: a path or a binary file object. Entities are not resolved and nothing is fetched
@@ -115,6 +118,8 @@ def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem]:
             parent = element.getparent()
             while element.getprevious() is not None:
                 del parent[0]
+        elif tag == SITE_TAG:
+            yield read_site(element)
         elif tag in _SITE_TAGS:
             yield WxrSite(base_url=(element.text or "").strip())
         elif tag in _AUTHOR_TAGS:
@@ -190,6 +195,7 @@ def _item(element) -> WxrItem:
         ],
         meta=_meta(element, f"{wp}postmeta", wp),
         comments=[_comment(comment, wp) for comment in element.iterfind(f"{wp}comment")],
+        backup=read_post(element),
     )
 
 
