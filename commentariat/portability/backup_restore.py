@@ -84,6 +84,8 @@ class BackupRestore:
     # Site-wide
 
     def _policy(self, fields: dict[str, str]) -> None:
+        if not fields:
+            return  # the exporting site never changed its defaults
         policy = ModerationPolicy.current()
         changes = {}
         for name, raw in fields.items():
