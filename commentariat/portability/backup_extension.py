@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from lxml import etree
 
@@ -52,6 +53,8 @@ class PostBackup:
     quotes: list[str] = field(default_factory=list)  # wp:comment_id of each comment this post quotes
     picks: list[dict[str, str]] = field(default_factory=list)  # comment, at, by
     subscriptions: list[dict[str, str]] = field(default_factory=list)  # email, kind, comment, …
+    # Comments withdrawn by their authors (WXR says "trash") or decided on by a moderator.
+    comments: list[dict[str, str]] = field(default_factory=list)  # id, status, decided_…
 
 
 def site_key() -> str:
@@ -93,6 +96,11 @@ def add_post_element(item, post: Post) -> None:
     for comment in picks:
         _child(element, "pick", "", comment=str(comment.pk), at=_value(comment.picked_at),
                by=_login(comment.picked_by))  # fmt: skip
+    decided = post.comments.filter(Q(status=Comment.Status.WITHDRAWN) | ~Q(decided_status=""))
+    for comment in decided.select_related("decided_by").order_by("pk"):
+        _child(element, "comment", "", id=str(comment.pk), status=comment.status,
+               decided_status=comment.decided_status, decided_by=_login(comment.decided_by),
+               decided_at=_value(comment.decided_at))  # fmt: skip
     # Confirmed only: an unconfirmed address never asked for mail, as far as anyone knows.
     confirmed = post.subscriptions.filter(confirmed_at__isnull=False).order_by("pk")
     for subscription in confirmed:
@@ -169,6 +177,8 @@ def read_post(item) -> PostBackup | None:
             backup.picks.append(dict(child.attrib))
         elif tag == "subscription":
             backup.subscriptions.append(dict(child.attrib))
+        elif tag == "comment":
+            backup.comments.append(dict(child.attrib))
     return backup
 
 

@@ -11,11 +11,13 @@ import ipaddress
 from datetime import datetime
 from urllib.parse import unquote
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from commentariat.core import text
 from commentariat.discussion.models import Comment, Subscription
+from commentariat.discussion.services.status import restore_from_backup
 from commentariat.moderation.models import CommenterNote, ModerationPolicy, Sanction
 from commentariat.moderation.services import update_policy, update_thread
 from commentariat.publishing.models import OldAddress, Post
@@ -80,6 +82,7 @@ class BackupRestore:
             self._quotes(post_id, backup.quotes, comments)
             self._picks(backup.picks, comments)
             self._subscriptions(post_id, backup.subscriptions, comments)
+            self._comment_states(backup.comments, comments)
 
     # Site-wide
 
@@ -206,9 +209,25 @@ class BackupRestore:
                 Subscription.objects.filter(pk=subscription.pk).update(created_at=created_at or confirmed_at)
                 self.report.count("subscriptions restored")
 
+    def _comment_states(self, states: list[dict[str, str]], comments: dict[str, int]) -> None:
+        users = users_by_login(s.get("decided_by", "") for s in states)
+        User = get_user_model()
+        for state in states:
+            comment = Comment.objects.filter(pk=comments.get(state.get("id", ""), 0)).first()
+            if comment is None:
+                self.report.skip(f"comment {state.get('id', '')[:30]!r}", "its state names no comment in the file")
+                continue
+            decided_by = users.get(state.get("decided_by", ""))
+            if restore_from_backup(
+                comment=comment, status=state.get("status", ""), decided_status=state.get("decided_status", ""),
+                decided_by=User(pk=decided_by) if decided_by else None, decided_at=_moment(state.get("decided_at")),
+            ):  # fmt: skip
+                self.report.count("comment states restored")
+
     def _comment_ids(self, source: str) -> dict[str, int]:
         wanted = {c for _, b in self.posts for c in [*b.quotes, *(p.get("comment", "") for p in b.picks),
-                                                     *(s.get("comment", "") for s in b.subscriptions)] if c}  # fmt: skip
+                                                     *(s.get("comment", "") for s in b.subscriptions),
+                                                     *(s.get("id", "") for s in b.comments)] if c}  # fmt: skip
         found = {}
         wanted = sorted(wanted)
         for start in range(0, len(wanted), 500):

@@ -38,8 +38,9 @@ def site_snapshot() -> dict:
             comment_keys[c.pk], comment_keys.get(c.parent_id), c.kind, c.status, c.number, c.depth,
             c.sort_key, c.author_name, c.author_email, c.author_url, c.ip_address, c.body,
             c.body_format, c.body_html, c.user.username if c.user else None,
+            c.decided_status, _login(c.decided_by), c.decided_at,
         )
-        for c in Comment.objects.select_related("user")
+        for c in Comment.objects.select_related("user", "decided_by")
     )  # fmt: skip
     categories = sorted(
         (c.slug, c.name, c.description, c.parent.slug if c.parent else "")
