@@ -34,6 +34,7 @@ class BackupRestore:
         self.report = report
         self.site: BackupSite | None = None
         self.posts: list[tuple[int, PostBackup]] = []
+        self.labels: dict[int, str] = {}  # post id → "item 12 (line 40)", as the importer names it
 
     def read_site(self, site: BackupSite) -> None:
         self.site = self.site or site
@@ -66,6 +67,7 @@ class BackupRestore:
     def post_imported(self, post: Post, item) -> None:
         if item.backup is not None:
             self.posts.append((post.pk, item.backup))
+            self.labels[post.pk] = f"item {item.post_id or '?'} (line {item.line})"
 
     def finish(self, *, source: str) -> None:
         if self.site is not None:
@@ -146,7 +148,7 @@ class BackupRestore:
     def _thread(self, post_id: int, backup: PostBackup) -> None:
         mode = backup.comment_mode if backup.comment_mode in Post.CommentMode.values else None
         if mode is None:
-            self.report.skip(f"post {post_id}", f"moderation mode {backup.comment_mode[:30]!r} is unknown")
+            self.report.skip(f"{self.labels[post_id]}", f"moderation mode {backup.comment_mode[:30]!r} is unknown")
         changes = {"moderation_note": text.clean_text(backup.moderation_note).strip()[:500]}
         if mode is not None:
             changes["comment_mode"] = mode
@@ -161,7 +163,7 @@ class BackupRestore:
             if _is_site_path(address):
                 wanted.add(address)
             else:
-                self.report.skip(f"post {post_id}, old address {address[:60]!r}", "not an address on this site")
+                self.report.skip(f"{self.labels[post_id]}, old address {address[:60]!r}", "not an address on this site")
         post = Post.objects.get(pk=post_id)
         wanted.discard(post.get_absolute_url())
         OldAddress.objects.filter(post_id=post_id).exclude(address__in=wanted).delete()
@@ -177,7 +179,7 @@ class BackupRestore:
             if legacy_id in comments:
                 rows.append(Comment.quoted_in.through(comment_id=comments[legacy_id], post_id=post_id))
             else:
-                self.report.skip(f"post {post_id}, quoted comment {legacy_id[:30]!r}", "not in the file")
+                self.report.skip(f"{self.labels[post_id]}, quoted comment {legacy_id[:30]!r}", "not in the file")
         Comment.quoted_in.through.objects.bulk_create(rows, ignore_conflicts=True)
 
     def _picks(self, picks: list[dict[str, str]], comments: dict[str, int]) -> None:
@@ -199,7 +201,7 @@ class BackupRestore:
             wrong = (not _is_email(email) or kind not in Subscription.Kind.values or confirmed_at is None
                      or (legacy_comment and comment_id is None))  # fmt: skip
             if wrong:
-                self.report.skip(f"post {post_id}, a subscription", "no valid email, kind, confirmation or comment")
+                self.report.skip(f"{self.labels[post_id]}, a subscription", "no valid email, kind, confirmation or comment")
                 continue
             subscription, created = Subscription.objects.get_or_create(
                 email=email, kind=kind, post_id=post_id, comment_id=comment_id,

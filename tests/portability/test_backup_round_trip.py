@@ -26,12 +26,13 @@ from commentariat.portability.backup_extension import BACKUP_NAMESPACE
 from commentariat.publishing.models import OldAddress, Post
 from tests.factories import make_comment, make_post
 
-from .conftest import LANTERN, run_command
+from .conftest import FILES, LANTERN, run_command
 from .site_snapshot import empty_the_site, site_snapshot
 
 pytestmark = pytest.mark.django_db
 
 NS = f"{{{BACKUP_NAMESPACE}}}"
+HOSTILE = FILES / "hostile-backup.xml"
 NOTE = "Read before they appear, because of <script>alert('trolls')</script>."
 
 
@@ -183,3 +184,28 @@ def _without_extension(root):
     assert BACKUP_NAMESPACE.encode() not in etree.tostring(root)
     return root
 
+
+
+def test_a_tampered_extension_is_refused_value_by_value_and_stays_inert(client, policy):
+    out = run_command("import_wxr", HOSTILE)
+
+    post = Post.objects.get(slug="tampered-post")
+    assert set(post.old_addresses.values_list("address", flat=True)) == {"/2023/12/tampered-post-draft-title/"}
+    assert post.comment_mode == ""  # the site's own mode
+    page = client.get(post.get_absolute_url())
+    assertContains(page, "&lt;script&gt;alert(&quot;note&quot;)&lt;/script&gt; Be kind.")
+    assertNotContains(page, '<script>alert("note")')
+    assert client.get("/2023/12/tampered-post-draft-title/").status_code == 301
+    (comment,) = Comment.objects.all()
+    assert (comment.status, comment.picked_at, comment.decided_status) == ("approved", None, "")
+    assert not Subscription.objects.exists() and not CommenterNote.objects.exists()
+    assert not Comment.quoted_in.through.objects.exists()
+    (sanction,) = Sanction.objects.all()
+    assert (sanction.email, sanction.created_by) == ("troll@gazette.example", None)
+    policy.refresh_from_db()
+    assert (policy.mode, policy.link_limit, policy.auto_close_days, policy.flood_limit_per_minute) == (
+        "hold_none", 2, None, 9
+    )
+    for refused in ("mode", "link_limit", "auto_close_days", "nuke", "IP network that is not one", "email that is not one", "nothing to match", "no valid email",
+                    "quoted comment '999'", "editors' pick '21'", "editors' pick '404'", "old address 'https://evil"):  # fmt: skip
+        assert refused in out, refused
