@@ -79,7 +79,14 @@ def site_element(nsmap: dict):
         attributes = {name: _value(getattr(sanction, name)) for name in _SANCTION_FIELDS}
         _child(site, "sanction", sanction.reason, by=_login(sanction.created_by), **attributes)
     for note in CommenterNote.objects.select_related("author").order_by("pk"):
-        _child(site, "note", note.body, email=note.email, by=_login(note.author), created_at=_value(note.created_at))
+        _child(
+            site,
+            "note",
+            note.body,
+            email=note.email,
+            by=_login(note.author),
+            created_at=_value(note.created_at),
+        )
     return site
 
 
@@ -193,4 +200,3 @@ def users_by_login(logins) -> dict[str, int]:
     User = get_user_model()
     wanted = {login for login in logins if login}
     return dict(User.objects.filter(username__in=wanted).values_list("username", "pk")) if wanted else {}
-

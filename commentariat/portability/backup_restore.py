@@ -43,9 +43,16 @@ class BackupRestore:
         """The id of this site's own post when the file is this site's own export and the item is
         that post (same id, same slug) not yet known to the import; its comments are adopted too,
         so that importing a site's export into itself finds everything in place."""
-        if self.site is None or self.site.key != site_key() or item.backup is None or not item.post_id.isdigit():
+        if (
+            self.site is None
+            or self.site.key != site_key()
+            or item.backup is None
+            or not item.post_id.isdigit()
+        ):
             return None
-        known = ImportedItem.objects.filter(source=source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id)
+        known = ImportedItem.objects.filter(
+            source=source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id
+        )
         if known.exists():
             return None
         slugs = {item.post_name, unquote(item.post_name)}
@@ -123,7 +130,9 @@ class BackupRestore:
             if Sanction.objects.filter(created_at=created_at, **fields).exists():
                 continue
             sanction = Sanction.objects.create(
-                reason=text.clean_text(s.get("reason", "")), created_by_id=users.get(s.get("by", "")), **fields
+                reason=text.clean_text(s.get("reason", "")),
+                created_by_id=users.get(s.get("by", "")),
+                **fields,
             )
             Sanction.objects.filter(pk=sanction.pk).update(created_at=created_at)  # auto_now_add otherwise
             self.report.count("sanctions restored")
@@ -131,8 +140,10 @@ class BackupRestore:
     def _notes(self, notes: list[dict[str, str]]) -> None:
         users = users_by_login(n.get("by", "") for n in notes)
         for n in notes:
-            email, body, created_at = n.get("email", "").strip().lower(), text.clean_text(n.get("body", "")), _moment(
-                n.get("created_at")
+            email, body, created_at = (
+                n.get("email", "").strip().lower(),
+                text.clean_text(n.get("body", "")),
+                _moment(n.get("created_at")),
             )
             if not (_is_email(email) and body and created_at):
                 self.report.skip("moderator's note", "no valid email, text or date")
@@ -148,7 +159,7 @@ class BackupRestore:
     def _thread(self, post_id: int, backup: PostBackup) -> None:
         mode = backup.comment_mode if backup.comment_mode in Post.CommentMode.values else None
         if mode is None:
-            self.report.skip(f"{self.labels[post_id]}", f"moderation mode {backup.comment_mode[:30]!r} is unknown")
+            self.report.skip(self.labels[post_id], f"moderation mode {backup.comment_mode[:30]!r} is unknown")
         changes = {"moderation_note": text.clean_text(backup.moderation_note).strip()[:500]}
         if mode is not None:
             changes["comment_mode"] = mode
@@ -163,7 +174,9 @@ class BackupRestore:
             if _is_site_path(address):
                 wanted.add(address)
             else:
-                self.report.skip(f"{self.labels[post_id]}, old address {address[:60]!r}", "not an address on this site")
+                self.report.skip(
+                    f"{self.labels[post_id]}, old address {address[:60]!r}", "not an address on this site"
+                )
         post = Post.objects.get(pk=post_id)
         wanted.discard(post.get_absolute_url())
         OldAddress.objects.filter(post_id=post_id).exclude(address__in=wanted).delete()
@@ -179,7 +192,9 @@ class BackupRestore:
             if legacy_id in comments:
                 rows.append(Comment.quoted_in.through(comment_id=comments[legacy_id], post_id=post_id))
             else:
-                self.report.skip(f"{self.labels[post_id]}, quoted comment {legacy_id[:30]!r}", "not in the file")
+                self.report.skip(
+                    f"{self.labels[post_id]}, quoted comment {legacy_id[:30]!r}", "not in the file"
+                )
         Comment.quoted_in.through.objects.bulk_create(rows, ignore_conflicts=True)
 
     def _picks(self, picks: list[dict[str, str]], comments: dict[str, int]) -> None:
@@ -187,13 +202,17 @@ class BackupRestore:
         for pick in picks:
             comment_id, at = comments.get(pick.get("comment", "")), _moment(pick.get("at"))
             if comment_id is None or at is None:
-                self.report.skip(f"editors' pick {pick.get('comment', '')[:30]!r}", "no such comment, or no date")
+                self.report.skip(
+                    f"editors' pick {pick.get('comment', '')[:30]!r}", "no such comment, or no date"
+                )
                 continue
             picked = Comment.objects.filter(pk=comment_id).exclude(picked_at=at)
             if picked.update(picked_at=at, picked_by_id=users.get(pick.get("by", ""))):
                 self.report.count("editors' picks restored")
 
-    def _subscriptions(self, post_id: int, subscriptions: list[dict[str, str]], comments: dict[str, int]) -> None:
+    def _subscriptions(
+        self, post_id: int, subscriptions: list[dict[str, str]], comments: dict[str, int]
+    ) -> None:
         for s in subscriptions:
             email, kind, legacy_comment = s.get("email", "").strip(), s.get("kind", ""), s.get("comment", "")
             comment_id = comments.get(legacy_comment) if legacy_comment else None
@@ -201,7 +220,9 @@ class BackupRestore:
             wrong = (not _is_email(email) or kind not in Subscription.Kind.values or confirmed_at is None
                      or (legacy_comment and comment_id is None))  # fmt: skip
             if wrong:
-                self.report.skip(f"{self.labels[post_id]}, a subscription", "no valid email, kind, confirmation or comment")
+                self.report.skip(
+                    f"{self.labels[post_id]}, a subscription", "no valid email, kind, confirmation or comment"
+                )
                 continue
             subscription, created = Subscription.objects.get_or_create(
                 email=email, kind=kind, post_id=post_id, comment_id=comment_id,
@@ -217,7 +238,9 @@ class BackupRestore:
         for state in states:
             comment = Comment.objects.filter(pk=comments.get(state.get("id", ""), 0)).first()
             if comment is None:
-                self.report.skip(f"comment {state.get('id', '')[:30]!r}", "its state names no comment in the file")
+                self.report.skip(
+                    f"comment {state.get('id', '')[:30]!r}", "its state names no comment in the file"
+                )
                 continue
             decided_by = users.get(state.get("decided_by", ""))
             if restore_from_backup(

@@ -47,7 +47,13 @@ def site_snapshot() -> dict:
         for c in Category.objects.select_related("parent")
     )
     tags = sorted(Tag.objects.values_list("slug", "name"))
-    return {"posts": posts, "comments": comments, "categories": categories, "tags": tags, **_around_the_posts(comment_keys)}
+    return {
+        "posts": posts,
+        "comments": comments,
+        "categories": categories,
+        "tags": tags,
+        **_around_the_posts(comment_keys),
+    }
 
 
 def _around_the_posts(comment_keys: dict) -> dict:
@@ -68,12 +74,22 @@ def _around_the_posts(comment_keys: dict) -> dict:
             for s in Subscription.objects.select_related("post")
         ),
         "sanctions": sorted(
-            (s.kind, s.email, s.ip_network, s.name, s.reason, str(s.expires_at), s.created_at, str(s.revoked_at),
-             _login(s.created_by))
+            (
+                s.kind,
+                s.email,
+                s.ip_network,
+                s.name,
+                s.reason,
+                str(s.expires_at),
+                s.created_at,
+                str(s.revoked_at),
+                _login(s.created_by),
+            )
             for s in Sanction.objects.select_related("created_by")
         ),  # fmt: skip
         "notes": sorted(
-            (n.email, n.body, n.created_at, _login(n.author)) for n in CommenterNote.objects.select_related("author")
+            (n.email, n.body, n.created_at, _login(n.author))
+            for n in CommenterNote.objects.select_related("author")
         ),
         "policy": sorted(model_to_dict(policy, exclude=["id"]).items()) if policy else None,
     }

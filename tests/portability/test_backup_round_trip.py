@@ -89,7 +89,15 @@ def _expected_after_restore(snapshot: dict) -> dict:
 def _tables() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (Post, Comment, OldAddress, Subscription, Sanction, CommenterNote, Comment.quoted_in.through)
+        for model in (
+            Post,
+            Comment,
+            OldAddress,
+            Subscription,
+            Sanction,
+            CommenterNote,
+            Comment.quoted_in.through,
+        )
     }
 
 
@@ -185,12 +193,13 @@ def _without_extension(root):
     return root
 
 
-
 def test_a_tampered_extension_is_refused_value_by_value_and_stays_inert(client, policy):
     out = run_command("import_wxr", HOSTILE)
 
     post = Post.objects.get(slug="tampered-post")
-    assert set(post.old_addresses.values_list("address", flat=True)) == {"/2023/12/tampered-post-draft-title/"}
+    assert set(post.old_addresses.values_list("address", flat=True)) == {
+        "/2023/12/tampered-post-draft-title/"
+    }
     assert post.comment_mode == ""  # the site's own mode
     page = client.get(post.get_absolute_url())
     assertContains(page, "&lt;script&gt;alert(&quot;note&quot;)&lt;/script&gt; Be kind.")
@@ -204,7 +213,10 @@ def test_a_tampered_extension_is_refused_value_by_value_and_stays_inert(client, 
     assert (sanction.email, sanction.created_by) == ("troll@gazette.example", None)
     policy.refresh_from_db()
     assert (policy.mode, policy.link_limit, policy.auto_close_days, policy.flood_limit_per_minute) == (
-        "hold_none", 2, None, 9
+        "hold_none",
+        2,
+        None,
+        9,
     )
     for refused in ("mode", "link_limit", "auto_close_days", "nuke", "IP network that is not one", "email that is not one", "nothing to match", "no valid email",
                     "quoted comment '999'", "editors' pick '21'", "editors' pick '404'", "old address 'https://evil"):  # fmt: skip

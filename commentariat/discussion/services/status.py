@@ -120,7 +120,9 @@ def describe_last_change(comment: Comment) -> str:
     return f"This comment changed at {_when(changed_at or comment.updated_at)}; it is now “{status}”."
 
 
-def restore_from_backup(*, comment: Comment, status: str, decided_status: str, decided_by, decided_at) -> bool:
+def restore_from_backup(
+    *, comment: Comment, status: str, decided_status: str, decided_by, decided_at
+) -> bool:
     """Give back what our own export says of a comment beyond WordPress's statuses: withdrawn by
     its author (WXR calls it trash), and the last moderator decision. True when anything changed."""
     changed = False
@@ -131,10 +133,16 @@ def restore_from_backup(*, comment: Comment, status: str, decided_status: str, d
             _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])
             changed = True
         decision = (decided_status, getattr(decided_by, "pk", None), decided_at)
-        if decided_status in MODERATOR_STATUSES and decided_at and decision != (
-            stored.decided_status, stored.decided_by_id, stored.decided_at
+        if (
+            decided_status in MODERATOR_STATUSES
+            and decided_at
+            and decision != (stored.decided_status, stored.decided_by_id, stored.decided_at)
         ):
-            stored.decided_status, stored.decided_by, stored.decided_at = decided_status, decided_by, decided_at
+            stored.decided_status, stored.decided_by, stored.decided_at = (
+                decided_status,
+                decided_by,
+                decided_at,
+            )
             stored.save(update_fields=["decided_status", "decided_by", "decided_at"])
             changed = True
     sync(comment, stored)
