@@ -47,6 +47,7 @@ class BackupSite:
 
 @dataclass
 class PostBackup:
+    created_at: str = ""  # to the microsecond: with the id, how a site knows its own post again
     comment_mode: str = ""
     moderation_note: str = ""
     old_addresses: list[str] = field(default_factory=list)
@@ -93,6 +94,7 @@ def site_element(nsmap: dict):
 def add_post_element(item, post: Post) -> None:
     """<commentariat:post> in the post's item: its thread's settings and everything hung on it."""
     element = etree.SubElement(item, POST_TAG)
+    element.set("created_at", _value(post.created_at))
     _child(element, "thread", post.moderation_note, comment_mode=post.comment_mode)
     for address in post.old_addresses.order_by("address").values_list("address", flat=True):
         _child(element, "old_address", address)
@@ -117,10 +119,11 @@ def add_post_element(item, post: Post) -> None:
 
 
 def people_in_backup() -> set[int]:
-    """Ids of the users the extension names (pickers, note writers, sanctions' authors)."""
+    """Ids of the users the extension names (pickers, deciders, note writers, sanctions' authors)."""
     ids = set(Comment.objects.exclude(picked_by=None).values_list("picked_by_id", flat=True))
     ids |= set(CommenterNote.objects.exclude(author=None).values_list("author_id", flat=True))
     ids |= set(Sanction.objects.exclude(created_by=None).values_list("created_by_id", flat=True))
+    ids |= set(Comment.objects.exclude(decided_by=None).values_list("decided_by_id", flat=True).distinct())
     return ids
 
 
@@ -171,7 +174,7 @@ def read_post(item) -> PostBackup | None:
     element = item.find(POST_TAG)
     if element is None:
         return None
-    backup = PostBackup()
+    backup = PostBackup(created_at=element.get("created_at", ""))
     for child in element:
         tag, text = _local(child), child.text or ""
         if tag == "thread":

@@ -41,8 +41,8 @@ class BackupRestore:
 
     def adopt(self, item, *, source: str) -> int | None:
         """The id of this site's own post when the file is this site's own export and the item is
-        that post (same id, same slug) not yet known to the import; its comments are adopted too,
-        so that importing a site's export into itself finds everything in place."""
+        that post (same id, created at the same moment) not yet known to the import; its comments
+        are adopted too, so that importing a site's export into itself finds everything in place."""
         if (
             self.site is None
             or self.site.key != site_key()
@@ -55,9 +55,12 @@ class BackupRestore:
         )
         if known.exists():
             return None
-        slugs = {item.post_name, unquote(item.post_name)}
-        post = Post.objects.filter(pk=int(item.post_id), slug__in=slugs).first()
-        if post is None:
+        post = Post.objects.filter(pk=int(item.post_id)).first()
+        # The same row, not one that took a deleted post's id: same creation time (or slug).
+        if post is None or (
+            post.created_at != _moment(item.backup.created_at)
+            and post.slug not in (item.post_name, unquote(item.post_name))
+        ):
             return None
         ImportedItem.objects.create(source=source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id,
                                     object_id=post.pk)  # fmt: skip

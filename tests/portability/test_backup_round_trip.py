@@ -144,6 +144,18 @@ def test_importing_a_sites_own_export_into_itself_changes_nothing(rich_site, tmp
         assert "created" not in out and "restored" not in out and "Skipped" not in out
 
 
+def test_a_post_renamed_since_the_backup_is_put_back_not_duplicated(rich_site, tmp_path):
+    run_command("export_wxr", "--output", tmp_path / "backup.xml")
+    posts = Post.objects.count()
+    post = Post.objects.get(slug="native-post-renamed")
+    post.slug = "renamed-since"
+    post.save()
+
+    run_command("import_wxr", tmp_path / "backup.xml")
+    post.refresh_from_db()
+    assert (Post.objects.count(), post.slug) == (posts, "native-post-renamed")
+
+
 def test_another_sites_backup_never_takes_over_this_sites_posts(rich_site, tmp_path):
     run_command("export_wxr", "--output", tmp_path / "backup.xml")
     text = (tmp_path / "backup.xml").read_text()
