@@ -28,6 +28,8 @@ from commentariat.publishing.models import RESERVED_PAGE_SLUGS, Category, OldAdd
 from commentariat.publishing.redirects import legacy_address_for_query
 from commentariat.search.indexing import bulk_indexing
 
+from .backup_extension import BackupSite
+from .backup_restore import BackupRestore
 from .comment_import import IncomingComment, clean_ip, clean_url, store_comments
 from .exceptions import UnreadableExport
 from .models import ImportedItem
@@ -120,6 +122,7 @@ class _WxrImport:
         self.page_parents: dict[int, str] = {}  # page id → its parent's WordPress id
         self.item_types: Counter = Counter()
         self.items_taken = 0
+        self.backup = BackupRestore(report)
 
     def handle(self, record) -> None:
         if isinstance(record, WxrSite):
@@ -135,8 +138,11 @@ class _WxrImport:
         elif isinstance(record, WxrItem):
             self.site_known = True
             self._item(record)
+        elif isinstance(record, BackupSite):
+            self.backup.read_site(record)
 
     def finish(self) -> None:
+        self.backup.finish(source=self.source)
         for slug, parent_slug in self.category_parents.items():
             category, parent = self.categories.get(slug), self.categories.get(parent_slug)
             if category and parent and category.parent_id != parent.pk and category != parent:
@@ -231,6 +237,10 @@ class _WxrImport:
             return
         self.seen_posts.add(item.post_id)
         self.items_taken += 1
+        own_post = self.backup.adopt(item, source=self.source)
+        if own_post is not None:  # this site's own export: the post is already here
+            self._post_items()[item.post_id] = (own_post, "")
+            self._post_items_before = True
         post, created = self._post(item)
         self._addresses(item, post)
         if post.kind == Post.Kind.PAGE and (item.post_parent.isdigit() and item.post_parent != "0"
@@ -240,6 +250,7 @@ class _WxrImport:
             post, self._comments(item, post, label), source=self.source, report=self.report, label=label,
             new_post=created, new_source=not self._post_items_before,
         )  # fmt: skip
+        self.backup.post_imported(post, item)
 
     def _post(self, item: WxrItem) -> tuple[Post, bool]:
         kind = Post.Kind.PAGE if item.post_type == "page" else Post.Kind.POST

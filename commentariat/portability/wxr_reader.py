@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .backup_extension import SITE_TAG, BackupSite, PostBackup, read_post, read_site
+
 WXR_VERSIONS = ("1.0", "1.1", "1.2")
 # WordPress writes http://; WordPress.com writes https://, and WordPress's importer takes both.
 WP_NAMESPACES = [
@@ -88,6 +90,7 @@ class WxrItem:
     pub_date: str = ""  # RSS's pubDate (RFC 2822), WordPress's post_date_gmt written again
     post_parent: str = ""  # "0" or empty: none
     is_sticky: bool = False
+    backup: PostBackup | None = None  # our own export's extension (backup_extension.py)
 
 
 def _names(local: str) -> list[str]:
@@ -98,10 +101,10 @@ _SITE_TAGS = set(_names("base_site_url"))
 _AUTHOR_TAGS = set(_names("author"))
 _CATEGORY_TAGS = set(_names("category"))
 _TAG_TAGS = set(_names("tag"))
-_WANTED = ["item", *_SITE_TAGS, *_AUTHOR_TAGS, *_CATEGORY_TAGS, *_TAG_TAGS]
+_WANTED = ["item", *_SITE_TAGS, *_AUTHOR_TAGS, *_CATEGORY_TAGS, *_TAG_TAGS, SITE_TAG]
 
 
-def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem]:
+def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem | BackupSite]:
     """Records in file order; raises lxml.etree.XMLSyntaxError (with its line) on a broken file.
 
     source: a path or a binary file object. Entities are not resolved and nothing is fetched
@@ -126,6 +129,8 @@ def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem]:
             parent = element.getparent()
             while element.getprevious() is not None:
                 del parent[0]
+        elif tag == SITE_TAG:
+            yield read_site(element)
         elif tag in _SITE_TAGS:
             yield WxrSite(base_url=(element.text or "").strip())
         elif tag in _AUTHOR_TAGS:
@@ -204,6 +209,7 @@ def _item(element) -> WxrItem:
         pub_date=_text(element, "pubDate"),
         post_parent=_text(element, f"{wp}post_parent"),
         is_sticky=_text(element, f"{wp}is_sticky") == "1",
+        backup=read_post(element),
     )
 
 
