@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from commentariat.core.archive_mode import ARCHIVE_ENVIRON_KEY
 from commentariat.discussion.models import Comment
-from commentariat.publishing.models import Post
+from commentariat.publishing.models import OldAddress, Post
 
 from .exceptions import StaticExportRefused
 from .report import ImportReport
@@ -305,6 +305,9 @@ def _seed_paths():
     yield from sorted(months)
     for listing in dict.fromkeys(lists):
         yield from (listing, f"{listing}feed/", f"{listing}feed/atom/")
+    # Old addresses a file can stand at (not "/?p=123"): the live site's 301 becomes a redirect page.
+    old = OldAddress.objects.filter(post__in=published).values_list("address", flat=True).order_by("address")
+    yield from (address for address in old if address.startswith("/") and address.endswith("/") and "?" not in address)
 
 
 def redirect_page(target: str, origin: str, *, title: str = "Moved") -> bytes:

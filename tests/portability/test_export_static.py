@@ -202,6 +202,17 @@ def test_a_thread_longer_than_a_page_is_written_whole_on_its_post_page(site, tmp
     assert "First point." in html and "Hostile but inert." in html and "cpage" not in html
 
 
+def test_an_old_address_is_written_as_a_page_sending_the_reader_to_the_post(site, tmp_path):
+    post = site["older"]
+    old_url = post.get_absolute_url()
+    post.slug = "harbour-dues-revisited"
+    post.save()
+    export(tmp_path / "out")
+    html = (tmp_path / "out" / old_url.lstrip("/") / "index.html").read_text()
+    assert f'content="0; url={post.get_absolute_url()}"' in html
+    assert "Harbour dues" in (tmp_path / "out" / post.get_absolute_url().lstrip("/") / "index.html").read_text()
+
+
 def test_empty_site_exports_a_front_page_and_feeds(db, tmp_path):
     summary = export(tmp_path / "empty")
     assert "Nothing has been published yet." in (tmp_path / "empty" / "index.html").read_text()
