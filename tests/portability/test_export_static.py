@@ -137,6 +137,21 @@ def test_every_internal_link_and_anchor_of_every_written_page_resolves_to_a_writ
     assert checked > 50
 
 
+def test_every_link_in_the_written_feeds_to_this_site_finds_its_page(exported):
+    feeds = [path for path in written_files(exported) if path.name == "index.xml"]
+    assert len(feeds) >= 10
+    links = set()
+    for feed in feeds:
+        for text, href in re.findall(r"<link>([^<]+)</link>|<link[^>]*href=\"([^\"]+)\"", feed.read_text()):
+            links.add(text or href)
+    comment_links = [link for link in links if "/comments/" in link and "/feed/" not in link]
+    assert comment_links
+    for link in links:
+        url = urlsplit(link)
+        assert url.netloc == urlsplit(SITE).netloc, link
+        assert (exported / unquote(url.path).lstrip("/") / "index.html").is_file(), link
+
+
 def test_archive_pages_have_no_forms_scripts_tokens_or_reply_links(exported, site):
     for page in written_files(exported):
         if page.suffix != ".html":
