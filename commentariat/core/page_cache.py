@@ -27,6 +27,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
+from .archive_mode import is_static_archive
 from .form_timing import started_token
 from .page_versions import CacheVersions, FileVersions
 
@@ -217,6 +218,8 @@ def punch_holes(segments: tuple[bytes, ...], csrf_token) -> bytes:
 
 
 def _cacheable_request(request) -> bool:
+    if is_static_archive(request):  # an archive page must never reach readers, nor they it
+        return False
     return settings.COMMENTARIAT["PAGE_CACHE"] and cacheable(request.method, request.COOKIES)
 
 

@@ -7,6 +7,7 @@ from django.utils.encoding import iri_to_uri
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from commentariat.core.archive_mode import ARCHIVED_NOTE, is_static_archive
 from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
 from commentariat.publishing import visibility as post_visibility
@@ -247,6 +248,8 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         comment_form.initial["parent"] = reply_to.pk
     screener = get_screener()
     closed_message = comments_closed_message(post, screener)
+    if is_static_archive(request):  # the static export: no form, no reply links, a closing line
+        closed_message = ARCHIVED_NOTE
     context = {
         "post": post,
         "quoted_in": quoted_in(comment.pk for comment in thread.public_comments()),
