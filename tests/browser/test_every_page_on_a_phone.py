@@ -131,3 +131,17 @@ def test_no_page_overflows_a_phone_or_fails_axe(browser: Browser, live_server, s
         problems += _check(page, live_server.url + path, axe_script)
     staff.close()
     assert not problems, "\n".join(problems)
+
+
+def test_dark_mode_follows_the_system_setting_and_print_stays_light(browser: Browser, live_server, post):
+    make_comment(post, body="Read at night.")
+    context = browser.new_context(viewport=PHONE, color_scheme="dark")
+    page = context.new_page()
+    page.goto(live_server.url + post.get_absolute_url())
+    colours = "() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+    assert page.evaluate(colours) == ["rgb(22, 22, 24)", "rgb(232, 230, 227)"]
+    page.emulate_media(media="print")
+    assert page.evaluate(colours) == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
+    page.emulate_media(media="screen", color_scheme="light")
+    assert page.evaluate(colours) == ["rgb(255, 253, 248)", "rgb(29, 29, 31)"]
+    context.close()
