@@ -7,6 +7,7 @@ from commentariat.api.site import api
 from commentariat.core.health import healthz
 from commentariat.core.views import favicon, robots_txt
 from commentariat.discussion.urls import page_urlpatterns
+from commentariat.moderation.views.reports import report_comment
 from commentariat.publishing.sitemaps import PostSitemap
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("embed/thread", embed.thread, name="embed-thread"),
     path("embed/comments", embed.comments, name="embed-comments"),
     path("moderation/", include("commentariat.moderation.urls")),
+    path("comments/<int:pk>/report/", report_comment, name="comment-report"),
     path("", include("commentariat.discussion.urls")),
     path("", include("commentariat.exports.urls")),
     path("", include("commentariat.search.urls")),

@@ -173,13 +173,20 @@ def _render_article(
         author = f'<a href="{_escape(url)}" rel="nofollow ugc noopener"><bdi>{name}</bdi></a>'
     else:
         author = f"<bdi>{name}</bdi>"
-    reply = ""
+    actions = []
     if show_reply:
-        reply = (
-            f'<p class="comment-actions"><a class="comment-reply-link" '
+        actions.append(
+            f'<a class="comment-reply-link" '
             f'href="?{page_query}replytocom={comment.pk}#respond" data-comment-id="{comment.pk}" '
-            f'data-author="{name}" aria-label="Reply to {name}">Reply</a></p>'
+            f'data-author="{name}" aria-label="Reply to {name}">Reply</a>'
         )
+    if comment.number and not node.is_pending:
+        # Readers report a comment to the moderators (moderation/reports.py), no account needed.
+        actions.append(
+            f'<a class="comment-report-link" href="/comments/{comment.pk}/report/" rel="nofollow" '
+            f'aria-label="Report comment {_escape(comment.number)}">Report</a>'
+        )
+    reply = f'<p class="comment-actions">{" ".join(actions)}</p>' if actions else ""
     return (
         f'<article aria-label="{label}"><header class="comment-meta">{number_link}'
         f'<span class="comment-author">{author}</span> {_PICK_BADGE if comment.picked_at else ""}'

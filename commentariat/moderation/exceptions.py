@@ -35,3 +35,11 @@ class ClaimedByOther(Exception):
 
 class NothingToUndo(Exception):
     pass
+
+
+class ReportRefused(Exception):
+    """A reader's report that cannot be taken; the message says why, for the page."""
+
+    def __init__(self, message: str, *, status_code: int = 400):
+        super().__init__(message)
+        self.status_code = status_code

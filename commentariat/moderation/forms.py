@@ -7,7 +7,7 @@ from commentariat.core import clock
 from commentariat.discussion.models import Comment
 from commentariat.publishing.models import Post
 
-from .models import ModerationAction, ModerationPolicy, Sanction
+from .models import ModerationAction, ModerationPolicy, ModeratorPreferences, Report, Sanction
 
 DECISIONS = [
     ModerationAction.Kind.APPROVE,
@@ -31,6 +31,9 @@ class QueueFilterForm(forms.Form):
     reason = forms.CharField(required=False, label="Reason contains")
     commenter = forms.CharField(required=False, label="Commenter (name, email or IP)")
     q = forms.CharField(required=False, label="Text contains")
+    reported = forms.ChoiceField(
+        choices=[("", "—"), ("any", "Any reason"), *Report.Reason.choices], required=False, label="Reported for"
+    )
 
 
 class DecisionForm(forms.Form):
@@ -157,3 +160,31 @@ class ThreadForm(forms.ModelForm):
         help_texts = {"moderation_note": "For example: “Comments here are read before they appear, because …”. "
                                          "Public: in the page and the API."}  # fmt: skip
         widgets = {"moderation_note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+
+
+class ShortcutsForm(forms.ModelForm):
+    class Meta:
+        model = ModeratorPreferences
+        fields = ["shortcuts"]
+        labels = {"shortcuts": "Keyboard shortcuts"}
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=Report.Reason.choices, widget=forms.RadioSelect, label="What is wrong with it?")
+    explanation = forms.CharField(
+        required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 4}), label="Explanation",
+        help_text="Required for illegal content: which law, and why this comment breaks it.",
+    )
+    email = forms.EmailField(
+        required=False, label="Your email (optional)",
+        help_text="For a confirmation, and for illegal-content reports, the decision. Not published, not shown to the commenter.",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Report.Reason.ILLEGAL:
+            if not (data.get("explanation") or "").strip():
+                self.add_error("explanation", "Say why this comment is illegal, so that a moderator can judge it.")
+            if not data.get("email"):
+                self.add_error("email", "Give an address to hear the decision on an illegal-content report.")
+        return data

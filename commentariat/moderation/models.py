@@ -275,3 +275,63 @@ class DigestLink(models.Model):
 
     def __str__(self):
         return f"{self.decision} {self.comment_id} for {self.user_id}"
+
+
+class ModeratorPreferences(models.Model):
+    """How one moderator wants the queue to behave (WCAG 2.1.4: single-key shortcuts can be turned off)."""
+
+    class Shortcuts(models.TextChoices):
+        SINGLE = "single", "Single keys (a, s, d…)"
+        MODIFIER = "modifier", "With Alt+Shift (Alt+Shift+A…)"
+        OFF = "off", "Off"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shortcuts = models.CharField(max_length=10, choices=Shortcuts, default=Shortcuts.SINGLE)
+
+    def __str__(self):
+        return f"preferences of {self.user}"
+
+    KEYS = "jkashduerbx"
+
+    def key_labels(self) -> dict[str, str]:
+        """What to press for each queue key, as aria-keyshortcuts writes it; empty when shortcuts are off."""
+        if self.shortcuts == self.Shortcuts.OFF:
+            return {}
+        if self.shortcuts == self.Shortcuts.MODIFIER:
+            return {key: f"Alt+Shift+{key.upper()}" for key in self.KEYS}
+        return {key: key for key in self.KEYS}
+
+    @classmethod
+    def for_user(cls, user) -> "ModeratorPreferences":
+        """The saved preferences, or the defaults (unsaved) for a moderator who never chose."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
+
+
+class Report(models.Model):
+    """A reader's report of a comment, to the moderators; open until a moderator decides the comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abuse or harassment"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PERSONAL = "personal", "Personal information about someone"
+        ILLEGAL = "illegal", "Illegal content"
+
+    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=12, choices=Reason)
+    explanation = models.TextField(blank=True)
+    # Only for mail about the report: a confirmation and, for illegal content, the decision.
+    reporter_email = models.EmailField(blank=True)
+    reporter_ip = models.GenericIPAddressField(null=True, blank=True)
+    # Reports from addresses with approved comments weigh more in the queue's order.
+    weight = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution = models.CharField(max_length=20, blank=True, help_text="The comment's status when decided.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["comment", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"

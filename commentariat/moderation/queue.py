@@ -2,21 +2,39 @@
 
 import ipaddress
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from commentariat.core import clock
 from commentariat.discussion.models import Comment
 
-from .models import Claim
+from .models import Claim, Report
 
 
 def queue_comments(
-    *, status: str = "pending", post: int | None = None, reason: str = "", commenter: str = "", q: str = ""
+    *, status: str = "pending", post: int | None = None, reason: str = "", commenter: str = "", q: str = "",
+    reported: str = "",
 ) -> QuerySet:
-    """Comments for the queue: pending first and oldest first; other statuses newest first."""
-    comments = Comment.objects.select_related("post", "parent", "user")
-    if status and status != "all":
+    """Comments for the queue, in order of need.
+
+    The default queue holds comments awaiting review and comments readers reported (whatever
+    their status) that no moderator has decided since. Order: the open reports' total weight
+    first, then comments the filter thinks fine before likely spam (a real reader is waiting),
+    then oldest first. Other statuses: pending first, then newest first.
+    """
+    open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+    weight = open_reports.order_by().values("comment").annotate(total=Sum("weight")).values("total")
+    comments = Comment.objects.select_related("post", "parent", "user").annotate(
+        report_weight=Coalesce(Subquery(weight), 0)
+    )
+    if status == "pending" or not status:
+        comments = comments.filter(Q(status=Comment.Status.PENDING) | Q(Exists(open_reports)))
+    elif status != "all":
         comments = comments.filter(status=status)
+    if reported == "any":
+        comments = comments.filter(Exists(open_reports))
+    elif reported:
+        comments = comments.filter(Exists(open_reports.filter(reason=reported)))
     if post:
         comments = comments.filter(post_id=post)
     if reason:
@@ -29,11 +47,17 @@ def queue_comments(
     if q:
         comments = comments.filter(body__icontains=q)
     if status == "pending" or not status:
-        return comments.order_by("created_at", "pk")
+        likely_spam = Case(When(spam_score__gte=0.5, then=Value(1)), default=Value(0), output_field=IntegerField())
+        return comments.order_by("-report_weight", likely_spam, "created_at", "pk")
     pending_first = Case(
         When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
-    return comments.order_by(pending_first, "-created_at", "-pk")
+    return comments.order_by("-report_weight", pending_first, "-created_at", "-pk")
+
+
+def reported_count() -> int:
+    """Comments with reports no moderator has answered yet."""
+    return Comment.objects.filter(Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))).count()
 
 
 def active_claims(comment_ids) -> dict[int, Claim]:

@@ -15,6 +15,7 @@ from commentariat.discussion.models import Comment
 
 from .exceptions import ClaimedByOther, NothingToUndo
 from .models import Claim, CommenterNote, ModerationAction, ModerationPolicy, Sanction
+from .reports import close_reports
 from .spam_filter import schedule_retraining
 
 Kind = ModerationAction.Kind
@@ -45,6 +46,7 @@ def decide_comment(*, comment: Comment, decision: str, by, reason: str = "",
         action = _log(by, decision, comment=stored, before=before,
                       after={"status": stored.status, "version": stored.state_version}, reason=reason)  # fmt: skip
         Claim.objects.filter(comment=stored).delete()
+        close_reports(stored)
         if decision in (Kind.APPROVE, Kind.SPAM):
             schedule_retraining()
         schedule_daily_purge()

@@ -16,3 +16,13 @@ def purge_removed_comments() -> int:
     from .services import purge_removed_comments as purge
 
     return purge()
+
+
+@task()
+def send_report_mail(*, report_id: int, kind: str, attempt: int = 0) -> bool:
+    from commentariat.core.mail_retry import send_or_wait
+
+    from .reports import send_report_mail_now
+
+    return send_or_wait(lambda: send_report_mail_now(report_id, kind), task=send_report_mail, attempt=attempt,
+                        report_id=report_id, kind=kind)  # fmt: skip

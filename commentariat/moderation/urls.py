@@ -23,6 +23,7 @@ urlpatterns = [
     path("refused/", views.refused_comments, name="refusals"),
     path("posts/<int:pk>/", views.thread_settings, name="thread"),
     path("policy/", views.policy_edit, name="policy"),
+    path("keys/", views.shortcuts_setting, name="shortcuts"),
     path("digest/", views.digest_toggle, name="digest-toggle"),
     path("digest/<str:token>/", views.digest_link, name="digest-link"),
 ]

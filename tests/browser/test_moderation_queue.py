@@ -86,3 +86,49 @@ def test_a_second_moderator_sees_the_claim_and_cannot_decide(
     second.keyboard.press("a")
     expect(item.locator(".item-result")).to_contain_text("Mona Moderator is working on this comment.")
     assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
+
+
+def test_a_stray_key_on_a_fresh_queue_decides_nothing(live_server, logged_in_page, django_user_model, post, held):
+    page = logged_in_page(_moderator(django_user_model, "mona", "Mona"))
+    page.goto(live_server.url + "/moderation/")
+    item = page.locator(f"#item-{held.pk}")
+    expect(item).to_contain_text("Please approve me.")
+    page.keyboard.press("s")  # nothing was chosen yet
+    page.keyboard.press("a")
+    expect(item).not_to_be_focused()
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
+    # The button is named plainly; its key is shown beside the name.
+    expect(item.get_by_role("button", name="Spam", exact=True)).to_be_visible()
+    page.keyboard.press("j")
+    expect(item).to_be_focused()
+    page.keyboard.press("s")
+    expect(item.locator(".item-status")).to_have_text("Spam")
+
+
+def test_shortcuts_behind_alt_shift_and_off(live_server, logged_in_page, django_user_model, post, held):
+    from commentariat.moderation.models import ModeratorPreferences
+
+    mona = _moderator(django_user_model, "mona", "Mona")
+    ModeratorPreferences.objects.create(user=mona, shortcuts="modifier")
+    page = logged_in_page(mona)
+    page.goto(live_server.url + "/moderation/")
+    item = page.locator(f"#item-{held.pk}")
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(item).not_to_be_focused()
+    page.keyboard.press("Alt+Shift+KeyJ")
+    expect(item).to_be_focused()
+    page.keyboard.press("a")  # a single key does nothing in this mode
+    page.keyboard.press("Alt+Shift+KeyA")
+    expect(item.locator(".item-status")).to_have_text("Approved")
+
+    ModeratorPreferences.objects.filter(user=mona).update(shortcuts="off")
+    held_again = hold_comment(comment=make_comment(post, name="Second Reader", body="And me."))
+    page.goto(live_server.url + "/moderation/")
+    second = page.locator(f"#item-{held_again.pk}")
+    expect(second).to_contain_text("And me.")
+    second.click(position={"x": 5, "y": 5})
+    for key in ("j", "a", "Alt+Shift+KeyA"):
+        page.keyboard.press(key)
+    page.wait_for_load_state("networkidle")
+    assert Comment.objects.get(pk=held_again.pk).status == Comment.Status.PENDING

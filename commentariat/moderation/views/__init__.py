@@ -14,11 +14,19 @@ from .queue import (
     comment_reply,
     queue,
 )
-from .records import audit_log, digest_link, digest_toggle, policy_edit, refused_comments, thread_settings
+from .records import (
+    audit_log,
+    digest_link,
+    digest_toggle,
+    policy_edit,
+    refused_comments,
+    shortcuts_setting,
+    thread_settings,
+)
 
 __all__ = [
     "action_undo", "audit_log", "bulk_decide", "claims", "comment_claim", "comment_decide", "comment_detail",
     "comment_edit", "comment_pick", "comment_reply", "commenter_detail", "commenter_note", "commenter_sanction", "digest_link",
-    "digest_toggle", "policy_edit", "queue", "refused_comments", "sanction_revoke", "staff_view",
+    "digest_toggle", "policy_edit", "queue", "refused_comments", "sanction_revoke", "shortcuts_setting", "staff_view",
     "thread_settings",
 ]  # fmt: skip

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..history import commenter_histories
 from ..queue import active_claims
+from ..reports import open_reports_by_comment
 
 PAGE_SIZE = 50
 
@@ -37,12 +38,15 @@ def staff_view(permission="moderation.moderate_comments"):
 def _items(comments, user) -> list[dict]:
     histories = commenter_histories(comments)
     claims = active_claims(c.pk for c in comments)
+    reports = open_reports_by_comment(c.pk for c in comments)
     return [
         {
             "comment": c,
             "history": histories[c.author_email.lower()],
             "claim": claims.get(c.pk),
             "claimed_by_other": c.pk in claims and claims[c.pk].moderator_id != user.pk,
+            "reports": reports.get(c.pk, []),
+            "report_weight": sum(report.weight for report in reports.get(c.pk, [])),
         }
         for c in comments
     ]

@@ -19,9 +19,10 @@ from ..forms import (
     EditCommentForm,
     QueueFilterForm,
     ReplyForm,
+    ShortcutsForm,
 )
-from ..models import DigestSubscriber, ModerationAction
-from ..queue import active_claims, pending_count, queue_comments
+from ..models import DigestSubscriber, ModerationAction, ModeratorPreferences
+from ..queue import active_claims, pending_count, queue_comments, reported_count
 from .common import PAGE_SIZE, _answer, _ids, _items, _redirect_back, _wants_json, staff_view
 
 
@@ -33,6 +34,7 @@ def queue(request):
         request.GET.get("page")
     )
     comments = list(page.object_list)
+    preferences = ModeratorPreferences.for_user(request.user)
     return render(
         request,
         "moderation/queue.html",
@@ -41,8 +43,12 @@ def queue(request):
             "page_obj": page,
             "items": _items(comments, request.user),
             "pending_count": pending_count(),
+            "reported_count": reported_count(),
             "decision_form": DecisionForm(),
             "digest_subscribed": DigestSubscriber.objects.filter(user=request.user).exists(),
+            "shortcuts": preferences.shortcuts,
+            "keys": preferences.key_labels(),
+            "shortcuts_form": ShortcutsForm(instance=preferences),
         },
     )
 
@@ -55,6 +61,7 @@ def comment_detail(request, pk):
     except ClaimedByOther as error:
         messages.warning(request, str(error))
     actions = ModerationAction.objects.filter(comment=comment).select_related("actor")
+    preferences = ModeratorPreferences.for_user(request.user)
     return render(
         request,
         "moderation/comment_detail.html",
@@ -63,6 +70,8 @@ def comment_detail(request, pk):
             "actions": actions,
             "edit_form": EditCommentForm(initial={"body": comment.body}),
             "reply_form": ReplyForm(),
+            "shortcuts": preferences.shortcuts,
+            "keys": preferences.key_labels(),
         },
     )
 

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 from commentariat.publishing.models import Post
 
 from .. import digest, refusals, services
-from ..forms import PolicyForm, ThreadForm
-from ..models import DigestSubscriber, ModerationAction, ModerationPolicy
+from ..forms import PolicyForm, ShortcutsForm, ThreadForm
+from ..models import DigestSubscriber, ModerationAction, ModerationPolicy, ModeratorPreferences
 from .common import staff_view
 
 
@@ -86,6 +86,19 @@ def digest_toggle(request):
         subscribed.delete()
     else:
         DigestSubscriber.objects.create(user=request.user)
+    return redirect("moderation:queue")
+
+
+@require_POST
+@staff_view()
+def shortcuts_setting(request):
+    """A moderator turns the queue's single-key shortcuts off, puts them behind Alt+Shift, or back on."""
+    form = ShortcutsForm(request.POST, instance=ModeratorPreferences.for_user(request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Keyboard shortcuts: {form.instance.get_shortcuts_display()}.")
+    else:
+        messages.error(request, "Choose one of the keyboard shortcut settings.")
     return redirect("moderation:queue")
 
 

@@ -128,12 +128,48 @@
     }
   };
 
-  document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+  // Shortcuts as this moderator set them: single keys, behind Alt+Shift, or off (WCAG 2.1.4).
+  // A key acts on an item only once the moderator has moved to it (j/k, a click, Tab): never on
+  // an item that merely happens to be first when the page loads.
+  var mode = queue.dataset.shortcuts || "off";
+  var moves = { j: true, k: true, u: true };
+
+  function focusedIndex() {
+    var active = document.activeElement;
+    var item = active && active.closest ? active.closest(".queue-item") : null;
+    return item ? items.indexOf(item) : -1;
+  }
+
+  function pressed(event) {
+    if (event.ctrlKey || event.metaKey) return null;
+    if (mode === "single") {
+      if (event.altKey) return null;
+      return event.key;
+    }
+    if (mode === "modifier") {
+      if (!(event.altKey && event.shiftKey)) return null;
+      var code = event.code || "";
+      return code.indexOf("Key") === 0 ? code.slice(3).toLowerCase() : null;
+    }
+    return null;
+  }
+
+  if (mode !== "off") document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select") return;
-    var action = keys[event.key];
-    if (action) { event.preventDefault(); if (current < 0 && event.key !== "u") { focusItem(0); if (event.key === "j") return; } action(); }
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    var key = pressed(event);
+    var action = key && keys[key];
+    if (!action) return;
+    event.preventDefault();
+    var focused = focusedIndex();
+    if (!moves[key]) {
+      if (focused < 0) return;  // nothing chosen yet: the key does nothing
+      if (focused !== current) focusItem(focused, true);
+    } else if (key !== "u" && focused < 0 && current < 0) {
+      focusItem(0);  // the first j or k only moves to the first item
+      return;
+    }
+    action();
   });
 
   // With the script on, an item's decision buttons go through decide(): after the item's claim,
