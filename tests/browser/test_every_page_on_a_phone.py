@@ -61,6 +61,7 @@ def _public_pages(site) -> list[str]:
         "/",
         long_url,
         f"{long_url}?replytocom={site['long'].comments.filter(status='approved').first().pk}",
+        f"/comments/{site['long'].comments.filter(status='approved').first().pk}/report/",
         f"{long_url}print/",
         f"{long_url}print/?comments=1",
         f"{long_url}email/",

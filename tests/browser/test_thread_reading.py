@@ -116,10 +116,11 @@ def test_each_comment_has_fewer_tab_stops(browser: Browser, live_server, thread)
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     page.goto(live_server.url + thread.get_absolute_url())
-    # Number (the permalink), Reply, a toggle where there are replies, the author's site if any;
-    # the date linked to the same place as the number was a third stop on every comment.
+    # Number (the permalink), Reply, Report, a toggle where there are replies, the author's site if
+    # any; the date, linked to the same place as the number, was one more stop on every comment.
     # In reading order: 1 (toggle), 1.1 (toggle), 1.1.1, 2 (website), 3.
-    assert _focusable_per_comment(page) == [3, 3, 2, 3, 2]
+    assert _focusable_per_comment(page) == [4, 4, 3, 4, 3]
+    assert page.locator(".comment-meta a.comment-date").count() == 0
     context.close()
 
 
