@@ -157,14 +157,19 @@ def _render_article(
 ) -> str:
     comment = node.comment
     name = _escape(comment.author_name)
+    when = f'<time datetime="{machine_datetime(comment.created_at)}">{display_datetime(comment.created_at)}</time>'
+    # One permalink per comment, on its number: every link is a Tab stop, and a long thread
+    # is read with the keyboard too (issue 16). Only a comment without a number links its date.
     if comment.number:
         number = _escape(comment.number)
         label = f"Comment {number}"
         number_link = (
             f'<a class="comment-number" href="#{anchor}" title="Link to comment {number}">{number}</a> '
         )
+        date = f'<span class="comment-date">{when}</span>'
     else:
         label, number_link = "Your comment", ""
+        date = f'<a class="comment-date" href="#{anchor}">{when}</a>'
     url = linkable_url(comment.author_url)
     if url:
         author = f'<a href="{_escape(url)}" rel="nofollow ugc noopener"><bdi>{name}</bdi></a>'
@@ -187,8 +192,7 @@ def _render_article(
     return (
         f'<article aria-label="{label}"><header class="comment-meta">{number_link}'
         f'<span class="comment-author">{author}</span> {_PICK_BADGE if comment.picked_at else ""}'
-        f'<a class="comment-date" href="#{anchor}"><time datetime="{machine_datetime(comment.created_at)}">'
-        f"{display_datetime(comment.created_at)}</time></a></header>"
+        f"{date}</header>"
         f"{_AWAITING if node.is_pending else ''}"
         f'<div class="comment-body">{comment.body_html}</div>{extras.html(comment)}{reply}</article>'
     )
