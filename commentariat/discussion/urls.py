@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import live_views, views
 from .feeds import AtomLatestCommentsFeed, AtomPostCommentsFeed, LatestCommentsFeed, PostCommentsFeed
 
 app_name = "discussion"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("comments/<int:pk>/quote/", views.comment_quote, name="comment-quote"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("live/posts/<int:pk>/comments/", live_views.live_comments, name="live-comments"),
+    path("live/posts/<int:pk>/events/", live_views.live_events, name="live-events"),
     path("comments/feed/", LatestCommentsFeed(), name="comments-feed"),
     path("comments/feed/atom/", AtomLatestCommentsFeed(), name="comments-feed-atom"),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -19,7 +20,7 @@ from commentariat.publishing.selectors import (
 )
 from commentariat.publishing.views import render_locked_post
 
-from . import commenter, edit_window, notifications, refusals
+from . import commenter, edit_window, live, notifications, refusals
 from .exceptions import CommentRefused, DuplicateComment, EditClosed
 from .forms import CommentForm
 from .models import Comment
@@ -267,11 +268,26 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "reply_to": reply_to,
         "removed_count": Comment.objects.filter(post=post, status=Comment.Status.REMOVED).count(),
         "gone": gone,
+        "live": _live_context(post, thread),
         "structured_data": post_structured_data(
             post, thread, url=request.build_absolute_uri(post.get_absolute_url())
         ),
     }
     return render(request, "discussion/post_detail.html", context, status=status)
+
+
+def _live_context(post: Post, thread) -> dict | None:
+    """What the page's live updates start from, and where a new top-level comment would go
+    on this page ("end", "start", or "" when on another page)."""
+    if not live.enabled():
+        return None
+    newest_page = 1 if thread.order == "newest" else thread.num_pages
+    append = "" if thread.order == "replies" or thread.number != newest_page else "end"
+    return {
+        "after": live.latest_comment_id(post),
+        "append": "start" if append and thread.order == "newest" else append,
+        "poll_seconds": settings.COMMENTARIAT["LIVE_POLL_SECONDS"],
+    }
 
 
 def _page_number(request) -> int:

@@ -53,6 +53,13 @@ def test_threads_can_be_chosen(started):
     assert _option(args, "--blocking-threads") == "3" and _option(args, "--workers") == "4"
 
 
+def test_asgi_serves_the_asgi_application_without_lifespan_events(started):
+    with pytest.raises(Execed):
+        call_command("serve", "--no-task-worker", "--interface", "asgi")
+    (args,) = started
+    assert _option(args, "--interface") == "asginl" and args[-1] == "commentariat.asgi:application"
+
+
 def _serve_again(data_dir, port: int) -> subprocess.CompletedProcess:
     """`commentariat serve` on port, as an operator runs it; killed (with its workers) if it is
     still running after 30 s, which is itself the failure."""
