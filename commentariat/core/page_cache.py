@@ -230,7 +230,7 @@ def compressed_hit(page_key: str, segments: tuple[bytes, ...], csrf_token, encod
     if encoding is None:
         return punch_holes(segments, csrf_token)
     if encoding == "br":
-        return compression.compress(punch_holes(segments, csrf_token), "br", hit=True)
+        return compression.compress(punch_holes(segments, csrf_token), "br")
     pieces = _deflated.get(page_key)
     if pieces is None:
         if len(_deflated) >= _LOCAL_PAGES:
