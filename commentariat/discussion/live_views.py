@@ -1,6 +1,5 @@
 """The two endpoints of live updates: new comments after a given one (JSON), and the SSE stream."""
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -34,8 +33,10 @@ def live_comments(request, pk):
 
 
 @require_GET
-async def live_events(request, pk):
-    await sync_to_async(_readable_post)(request, pk)
+def live_events(request, pk):
+    # A plain view: under ASGI, Django runs it in a thread and then iterates the stream (an
+    # async generator) on the event loop.
+    _readable_post(request, pk)
     # Under WSGI a stream would hold one of the worker's few threads for minutes: the page polls.
     if not isinstance(request, ASGIRequest) or not live.stream_slot_free():
         return _busy()

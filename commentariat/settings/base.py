@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: compresses the final body, cache hits included (core/compression.py).
+    "commentariat.core.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "commentariat.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -31,7 +31,8 @@ class _Stream:
         scope = {
             "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-            "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+            "headers": [(b"host", b"testserver"), (b"accept-encoding", b"gzip, br")],
+            "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
         }  # fmt: skip
         requests = [{"type": "http.request", "body": b"", "more_body": False}]
 
