@@ -123,3 +123,10 @@ def test_serve_on_a_read_only_data_dir_says_so_in_one_line(read_only_data_dir):
     result = commentariat(read_only_data_dir, "serve", "--port", "0", "--no-task-worker", check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"the data dir {read_only_data_dir} cannot be written to (Read-only file system)" in result.stderr
+
+
+def test_no_task_worker_when_tasks_run_in_the_request(started, settings, capsys):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with pytest.raises(Execed):  # granian alone: nothing is queued for a worker to run
+        call_command("serve", "--port", "8124")
+    assert "and a task worker" not in capsys.readouterr().out
