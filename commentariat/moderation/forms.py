@@ -176,7 +176,7 @@ class ReportForm(forms.Form):
         help_text="Required for illegal content: which law, and why this comment breaks it.",
     )
     email = forms.EmailField(
-        required=False, label="Your email (optional)",
+        required=False, label="Your email (optional; needed for illegal content)",
         help_text="For a confirmation, and for illegal-content reports, the decision. Not published, not shown to the commenter.",
     )  # fmt: skip
 

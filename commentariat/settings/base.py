@@ -318,6 +318,8 @@ COMMENTARIAT = {
     "LIVE_STREAMS_PER_PROCESS": int(os.environ.get("COMMENTARIAT_LIVE_STREAMS_PER_PROCESS", "200")),
     # A stream ends after this long and the browser reconnects: connections spread over workers again.
     "LIVE_STREAM_SECONDS": 300,
+    # How often an open moderation queue asks for changes when no stream tells it (WSGI).
+    "QUEUE_POLL_SECONDS": int(os.environ.get("COMMENTARIAT_QUEUE_POLL_SECONDS", "10")),
     # Events cross app servers through Redis pub/sub when there is one.
     "LIVE_REDIS_URL": os.environ.get("REDIS_URL", ""),
     # Who decides on new comments: the moderation policy (see moderation/screening.py).

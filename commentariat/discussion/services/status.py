@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from commentariat.core.queue_signal import queue_changed
 from commentariat.publishing.models import Post
 
 from ..exceptions import EditClosed, StateConflict
@@ -206,6 +207,7 @@ def _move(stored: Comment, to: str, *, extra_fields=(), at=None) -> None:
         give_number(stored)
         fields += NUMBER_FIELDS
     stored.save(update_fields=fields)
+    queue_changed(stored.pk, "status")  # open queue pages show the move (after the commit)
     if newly_numbered:
         # Public for the first time: whoever follows the thread hears of it (once, after the commit).
         announce_public_comment(stored)

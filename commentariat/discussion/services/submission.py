@@ -14,6 +14,8 @@ from commentariat.publishing.models import Post
 
 from ..exceptions import CommentsClosed, DuplicateComment, InvalidParent
 from ..models import Comment
+from commentariat.core.queue_signal import queue_changed
+
 from ..notifications import announce_public_comment
 from ..numbering import give_number, parent_within_depth
 from ..screening import comments_closed_message, get_screener, screen_comment
@@ -77,6 +79,7 @@ def _store_new_comment(comment: Comment) -> Comment:
     comment.status_changed_at = timezone.now()
     if not comment.is_public:
         comment.save()
+        queue_changed(comment.pk, "new")  # the moderators' open queue pages hear of it
         return comment
     give_number(comment)
     comment.save()  # one INSERT with its number

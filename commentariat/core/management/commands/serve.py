@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         if granian is None:
             raise CommandError("granian is not installed in this environment.")
         _check_port_free(host, port)
+        # With COMMENTARIAT_TASKS=immediate tasks run in the request: there is no queue to work on.
+        no_task_worker = no_task_worker or "DatabaseBackend" not in settings.TASKS["default"]["BACKEND"]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commentariat.settings.base")
         if threads is None:
             # SQLite work is all in-process and holds the GIL, and writers queue for one lock:
