@@ -1,6 +1,5 @@
 """The live queue's two endpoints: the state of an open queue page (JSON), and its SSE stream."""
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
@@ -22,18 +21,16 @@ def queue_state(request):
 
 
 @require_GET
-async def queue_events(request):
-    user = await request.auser()
-    allowed = user.is_authenticated and await sync_to_async(user.has_perm)("moderation.moderate_comments")
-    if not allowed:
-        return HttpResponse("Moderators only.", status=403, content_type="text/plain")
-    # Under WSGI a stream would hold one of a worker's few threads: the page asks every few seconds.
+@staff_view()
+def queue_events(request):
+    # A plain view: under ASGI, Django runs it in a thread and then iterates the stream (an async
+    # generator) on the event loop. Under WSGI a stream would hold one of a worker's few threads:
+    # the page asks for the queue's state every few seconds instead.
     if not settings.COMMENTARIAT["LIVE_UPDATES"] or not isinstance(request, ASGIRequest) or not live_queue.stream_slot_free():
         response = HttpResponse("No stream here: ask for the queue's state every few seconds.\n", status=503,
                                 content_type="text/plain")  # fmt: skip
-        response["Retry-After"] = str(settings.COMMENTARIAT["LIVE_POLL_SECONDS"])
-    else:
-        response = StreamingHttpResponse(live_queue.event_stream(), content_type="text/event-stream")
-        response["X-Accel-Buffering"] = "no"
-    response["Cache-Control"] = "private, no-store"
+        response["Retry-After"] = str(settings.COMMENTARIAT["QUEUE_POLL_SECONDS"])
+        return response
+    response = StreamingHttpResponse(live_queue.event_stream(), content_type="text/event-stream")
+    response["X-Accel-Buffering"] = "no"
     return response
