@@ -95,6 +95,8 @@ class Comment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     user_agent = models.CharField(max_length=500, blank=True)
+    # Erased at its author's request (a mailed link): text and identity gone, number and place kept.
+    erased_at = models.DateTimeField(null=True, blank=True)
     # Posts that quote this comment ("Quote in a new post"); shown under it once published.
     quoted_in = models.ManyToManyField("publishing.Post", blank=True, related_name="quoted_comments")
 

@@ -95,8 +95,10 @@ class _Extras:
         return "".join(parts)
 
 
-def placeholder_note(status: str) -> str:
+def placeholder_note(status: str, *, erased: bool = False) -> str:
     """What stands in a thread where a comment no longer shows (its replies keep their place)."""
+    if erased:
+        return "Removed at its author's request."
     return _PLACEHOLDER_NOTES.get(status, "Comment removed.")
 
 
@@ -127,7 +129,7 @@ def _render_node(
     anchor = f"comment-{comment.pk}"
     if node.is_placeholder:
         number = _escape(comment.number)
-        note = placeholder_note(comment.status)
+        note = placeholder_note(comment.status, erased=comment.erased_at is not None)
         parts.append(
             f'<li id="{anchor}" class="comment depth-{comment.depth} comment-removed">'
             f'<article aria-label="Comment {number}"><p class="comment-meta">'

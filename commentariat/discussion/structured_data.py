@@ -47,7 +47,7 @@ def _comment_data(node: ThreadNode, url: str, budget: list[int]) -> dict:
     comment = node.comment
     data = {"@type": "Comment", "url": f"{url}#{comment.anchor}", "position": comment.number}
     if node.is_placeholder:
-        data["text"] = placeholder_note(comment.status)
+        data["text"] = placeholder_note(comment.status, erased=comment.erased_at is not None)
     else:
         data["author"] = {"@type": "Person", "name": comment.author_name}
         if website := linkable_url(comment.author_url):

@@ -31,6 +31,7 @@ _PAGE_FIELDS = (
     "created_at",
     "published_at",
     "picked_at",
+    "erased_at",
 )
 
 
@@ -53,6 +54,7 @@ class ThreadComment:
     created_at: object
     published_at: object
     picked_at: object = None
+    erased_at: object = None
 
     @property
     def pk(self) -> int:

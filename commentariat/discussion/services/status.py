@@ -5,6 +5,7 @@
 | screener, at submit | — | pending, approved, spam | the rules and the filter (submission.py) |
 | author, edit | pending, approved | the same or lower, re-screened | window open, own grant, and no moderator has held, removed or marked it spam |
 | author, delete | pending, approved | withdrawn | the same |
+| author, erasure by a mailed link | any | withdrawn, text and identity erased | always: it is their data; nobody moves it again |
 | moderator (queue, bulk, digest link, API, admin) | any | approved, pending, spam, removed | the version they saw is still the comment's, or they chose "decide anyway" |
 | importer | as the source says | the source's status | never over a moderator's decision made here |
 
@@ -44,6 +45,8 @@ def decide(*, comment: Comment, to: str, by=None, seen_version: int | None = Non
         raise ValueError(f"Moderators do not set a comment to {to!r}.")
     with transaction.atomic():
         stored = _locked(comment)
+        if stored.erased_at is not None:
+            raise StateConflict("Its author erased this comment at their request; it cannot be changed.")
         if seen_version is not None and seen_version != stored.state_version and not force:
             raise StateConflict(describe_last_change(stored))
         stored.decided_by, stored.decided_status, stored.decided_at = by, to, timezone.now()
@@ -92,10 +95,31 @@ def withdraw(*, comment: Comment) -> Comment:
     return sync(comment, stored)
 
 
+ERASED_NOTE = "Removed at its author's request."
+
+
+def erase_at_authors_request(*, comment: Comment) -> Comment:
+    """The author's right to erasure: the text, name, address, website, IP and earlier versions go;
+    the comment's number and place in the thread stay, with a note, so replies keep their sense."""
+    with transaction.atomic():
+        stored = _locked(comment)
+        if stored.erased_at is not None:
+            return sync(comment, stored)
+        stored.revisions.all().delete()
+        stored.body, stored.author_name, stored.author_email, stored.author_url = "", "", "", ""
+        stored.ip_address, stored.user_agent, stored.status_reason = None, "", ERASED_NOTE
+        stored.picked_at = stored.picked_by = None
+        stored.erased_at = timezone.now()
+        stored.save(update_fields=["body", "body_html", "author_name", "author_email", "author_url", "ip_address",
+                                   "user_agent", "picked_at", "picked_by", "erased_at", "updated_at"])  # fmt: skip
+        _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])
+    return sync(comment, stored)
+
+
 def status_after_import(row: Comment, source_status: str) -> str:
     """The status an updated import gives a comment that is already here: the source's, unless a
     moderator here decided on it, or its author withdrew it."""
-    if row.decided_status or row.status == Status.WITHDRAWN:
+    if row.decided_status or row.status == Status.WITHDRAWN or row.erased_at is not None:
         return row.status
     return source_status
 
