@@ -81,6 +81,7 @@ def _staff_pages(site) -> list[str]:
         "/moderation/",
         "/moderation/log/",
         "/moderation/refused/",
+        "/moderation/appeals/",
         f"/moderation/posts/{site['long'].pk}/",
         "/editor/",
     ]
