@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 # Commands that write to the data dir as they start (database, cache, page versions).
-_WRITERS = {"serve", "worker", "migrate", "load_demo_site", "restore", "import_wxr", "import_disqus"}
+_WRITERS = {"serve", "worker", "migrate", "load_demo_site", "restore", "import_wxr", "import_disqus",
+            "export_static"}
 
 
 def main() -> None:
