@@ -9,8 +9,7 @@ import tempfile
 from pathlib import Path
 
 # Commands that write to the data dir as they start (database, cache, page versions).
-_WRITERS = {"serve", "worker", "migrate", "load_demo_site", "restore", "import_wxr", "import_disqus",
-            "export_static"}
+_WRITERS = {"serve", "worker", "migrate", "load_demo_site", "restore", "import_wxr", "import_disqus"}
 
 
 def main() -> None:

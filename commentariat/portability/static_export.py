@@ -111,7 +111,9 @@ def _check_target(directory: Path, *, force: bool) -> None:
     # --force empties the directory: never one holding the site's own data or the working directory.
     protected = (Path(settings.DATA_DIR).resolve(), Path.cwd().resolve(), Path.home().resolve())
     if any(place == directory or place.is_relative_to(directory) for place in protected):
-        raise StaticExportRefused(f"{directory} holds the site's data or the current directory: not replacing it.")
+        raise StaticExportRefused(
+            f"{directory} holds the site's data or the current directory: not replacing it."
+        )
 
 
 def _put_in_place(work: Path, directory: Path) -> None:
@@ -156,7 +158,9 @@ class _Exporter:
         self.progress.done()
         if self.failures:
             shown = "; ".join(self.failures[:10])
-            raise StaticExportRefused(f"{len(self.failures)} page(s) failed to render ({shown}). Nothing was written.")
+            raise StaticExportRefused(
+                f"{len(self.failures)} page(s) failed to render ({shown}). Nothing was written."
+            )
         return self.report
 
     def _enqueue(self, path: str, referrer: str) -> None:
@@ -178,7 +182,9 @@ class _Exporter:
             return
         listing = _LISTING_PAGE.match(path)
         source = f"{listing['base']}?page={listing['number']}" if listing else path
-        response = self.client.get(source, HTTP_HOST=self.host, secure=self.secure, **{ARCHIVE_ENVIRON_KEY: True})
+        response = self.client.get(
+            source, HTTP_HOST=self.host, secure=self.secure, **{ARCHIVE_ENVIRON_KEY: True}
+        )
         try:
             self._store(path, where, response)
         finally:
@@ -215,7 +221,7 @@ class _Exporter:
 
     def _store_static_file(self, path: str) -> bool:
         """A static file as collected (hashed names included), else from the apps' folders."""
-        name = unquote(path[len(settings.STATIC_URL):])
+        name = unquote(path[len(settings.STATIC_URL) :])
         collected = (Path(settings.STATIC_ROOT) / name).resolve()
         if collected.is_relative_to(Path(settings.STATIC_ROOT).resolve()) and collected.is_file():
             found = str(collected)
@@ -255,7 +261,9 @@ class _Exporter:
         target = unquote(url.path) + (f"?{url.query}" if url.query else "")
         return target + (f"#{url.fragment}" if url.fragment else "")
 
-    def _write(self, path: str, body: bytes, *, where: str, index: str = "index.html", count: bool = True) -> bool:
+    def _write(
+        self, path: str, body: bytes, *, where: str, index: str = "index.html", count: bool = True
+    ) -> bool:
         relative = unquote(path).lstrip("/") + (index if path.endswith("/") else "")
         target = (self.root / relative).resolve()
         if "\x00" in relative or not target.is_relative_to(self.root) or target == self.root:
@@ -284,21 +292,35 @@ class _Exporter:
                 post_urls[comment.post_id] = comment.post.get_absolute_url()
             path = f"/comments/{comment.pk}/"
             target = f"{post_urls[comment.post_id]}#{comment.anchor}"
-            if self._write(path, redirect_page(target, self.origin, title=f"Comment {comment.number}"), where=path):
+            if self._write(
+                path, redirect_page(target, self.origin, title=f"Comment {comment.number}"), where=path
+            ):
                 self.report.count("comment permalinks")
 
 
 def _seed_paths():
     """Where the crawl starts: everything public, whether or not a page links to it."""
     yield "/"
-    yield from ("/feed/", "/feed/atom/", "/comments/feed/", "/comments/feed/atom/", "/sitemap.xml", "/robots.txt")
-    published = Post.objects.published().on_this_site().select_related("author").order_by("published_at", "pk")
+    yield from (
+        "/feed/",
+        "/feed/atom/",
+        "/comments/feed/",
+        "/comments/feed/atom/",
+        "/sitemap.xml",
+        "/robots.txt",
+    )
+    published = (
+        Post.objects.published().on_this_site().select_related("author").order_by("published_at", "pk")
+    )
     articles = published.filter(kind=Post.Kind.POST)
     for post in published:
         yield post.get_absolute_url()
         if post.kind == Post.Kind.POST and post.is_public():
             yield from (f"{post.get_absolute_url()}feed/", f"{post.get_absolute_url()}feed/atom/")
-    months = {timezone.localtime(moment).strftime("/%Y/%m/") for moment in articles.values_list("published_at", flat=True)}
+    months = {
+        timezone.localtime(moment).strftime("/%Y/%m/")
+        for moment in articles.values_list("published_at", flat=True)
+    }
     lists = [f"/category/{slug}/" for slug in articles.values_list("categories__slug", flat=True) if slug]
     lists += [f"/tag/{slug}/" for slug in articles.values_list("tags__slug", flat=True) if slug]
     lists += [f"/author/{name}/" for name in articles.values_list("author__username", flat=True)]
@@ -307,7 +329,9 @@ def _seed_paths():
         yield from (listing, f"{listing}feed/", f"{listing}feed/atom/")
     # Old addresses a file can stand at (not "/?p=123"): the live site's 301 becomes a redirect page.
     old = OldAddress.objects.filter(post__in=published).values_list("address", flat=True).order_by("address")
-    yield from (address for address in old if address.startswith("/") and address.endswith("/") and "?" not in address)
+    yield from (
+        address for address in old if address.startswith("/") and address.endswith("/") and "?" not in address
+    )
 
 
 def redirect_page(target: str, origin: str, *, title: str = "Moved") -> bytes:

@@ -31,7 +31,10 @@ SITE = "http://127.0.0.1:8000"  # COMMENTARIAT_SITE_URL's default, as the test s
 @pytest.fixture
 def site(author, moderator):
     """A small site with everything a static copy must carry, and everything it must leave out."""
-    essays, tag = Category.objects.create(name="Essays", slug="essays"), Tag.objects.create(name="Ports", slug="ports")
+    essays, tag = (
+        Category.objects.create(name="Essays", slug="essays"),
+        Tag.objects.create(name="Ports", slug="ports"),
+    )
     older = make_post(author=author, title="Harbour dues", slug="harbour-dues",
                       published_at=timezone.now() - timedelta(days=40))  # fmt: skip
     post = make_post(author=author, title="Lantern tariffs", slug="lantern-tariffs", body="Tariffs **rose**.")
@@ -46,12 +49,16 @@ def site(author, moderator):
     spam = make_comment(post, name="Spammer", email="spam.sender@example.org", body="SPAM-TEXT buy now.")
     decide(comment=spam, to=Comment.Status.SPAM, by=moderator)
     removed = make_comment(post, name="Gone", email="gone.person@example.org", body="REMOVED-TEXT rude.")
-    make_comment(post, parent=removed, name="Cy", email="cy.after@example.org", body="Reply under a removed one.")
+    make_comment(
+        post, parent=removed, name="Cy", email="cy.after@example.org", body="Reply under a removed one."
+    )
     decide(comment=removed, to=Comment.Status.REMOVED, by=moderator)
     page = make_post(author=author, title="About us", slug="about", kind=Post.Kind.PAGE)
     make_comment(page, name="Di", email="di.onpage@example.org", body="A comment on the page.")
     make_post(author=author, title="DRAFT-TITLE", slug="a-draft", status=Post.Status.DRAFT)
-    make_post(author=author, title="FUTURE-TITLE", slug="later", published_at=timezone.now() + timedelta(days=3))
+    make_post(
+        author=author, title="FUTURE-TITLE", slug="later", published_at=timezone.now() + timedelta(days=3)
+    )
     locked = make_post(author=author, title="Members only", slug="members", body="PROTECTED-BODY text.",
                        password="opensesame")  # fmt: skip
     return {"post": post, "older": older, "page": page, "locked": locked, "first": first, "reply": reply}
@@ -132,7 +139,9 @@ def test_every_internal_link_and_anchor_of_every_written_page_resolves_to_a_writ
                 target = target / "index.html"
             assert target.is_file(), f"{address} links to {link}, which was not written"
             if url.fragment and target.suffix == ".html":
-                assert f'id="{url.fragment}"' in target.read_text(), f"{address}: no #{url.fragment} in {link}"
+                assert f'id="{url.fragment}"' in target.read_text(), (
+                    f"{address}: no #{url.fragment} in {link}"
+                )
             checked += 1
     assert checked > 50
 
@@ -169,7 +178,14 @@ def test_archive_pages_have_no_forms_scripts_tokens_or_reply_links(exported, sit
 
 def test_only_public_content_is_written_and_no_commenter_email_anywhere(exported):
     everything = b"".join(path.read_bytes() for path in written_files(exported))
-    for secret in (b"DRAFT-TITLE", b"FUTURE-TITLE", b"PROTECTED-BODY", b"HELD-TEXT", b"SPAM-TEXT", b"REMOVED-TEXT"):
+    for secret in (
+        b"DRAFT-TITLE",
+        b"FUTURE-TITLE",
+        b"PROTECTED-BODY",
+        b"HELD-TEXT",
+        b"SPAM-TEXT",
+        b"REMOVED-TEXT",
+    ):
         assert secret not in everything, secret
     emails = Comment.objects.values_list("author_email", flat=True)
     assert len(emails) == 8
@@ -205,7 +221,10 @@ def test_listing_pages_are_written_by_path_and_linked_from_the_front_page(site, 
         if "Older posts" not in html:
             break
         address = link_to(html, "← Older posts")
-        assert link_to((tmp_path / "out" / address.lstrip("/") / "index.html").read_text(), "Newer posts →") == seen[-1]
+        assert (
+            link_to((tmp_path / "out" / address.lstrip("/") / "index.html").read_text(), "Newer posts →")
+            == seen[-1]
+        )
     assert seen == ["/", "/page/2/", "/page/3/"]
     assert "Harbour dues" in html
 
@@ -225,7 +244,9 @@ def test_an_old_address_is_written_as_a_page_sending_the_reader_to_the_post(site
     export(tmp_path / "out")
     html = (tmp_path / "out" / old_url.lstrip("/") / "index.html").read_text()
     assert f'content="0; url={post.get_absolute_url()}"' in html
-    assert "Harbour dues" in (tmp_path / "out" / post.get_absolute_url().lstrip("/") / "index.html").read_text()
+    assert (
+        "Harbour dues" in (tmp_path / "out" / post.get_absolute_url().lstrip("/") / "index.html").read_text()
+    )
 
 
 def test_empty_site_exports_a_front_page_and_feeds(db, tmp_path):
@@ -256,7 +277,9 @@ def test_progress_lines_and_summary_say_what_was_written_and_skipped(site, tmp_p
     assert re.search(r"protected posts \(title and excerpt only\)\s+1\b", summary)
 
 
-def test_the_live_site_keeps_its_forms_after_an_export_and_no_header_turns_archive_mode_on(client, site, tmp_path):
+def test_the_live_site_keeps_its_forms_after_an_export_and_no_header_turns_archive_mode_on(
+    client, site, tmp_path
+):
     export(tmp_path / "out")
     url = site["post"].get_absolute_url()
     for answer in (client.get(url), client.get(url, HTTP_COMMENTARIAT_STATIC_ARCHIVE="1")):

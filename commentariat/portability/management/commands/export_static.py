@@ -19,14 +19,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", metavar="DIR", help="Where to write the site (new or empty).")
-        parser.add_argument("--force", action="store_true", help="Replace the contents of DIR if it is not empty.")
+        parser.add_argument(
+            "--force", action="store_true", help="Replace the contents of DIR if it is not empty."
+        )
 
     def handle(self, *args, directory, force=False, **options):
         if not _static_files_collected():
             # Pages name static files by their hashed names: the manifest must list every file.
             call_command("collectstatic", interactive=False, verbosity=0)
         try:
-            report = export_static_site(directory=Path(directory), force=force, progress=ExportProgress(getattr(self.stderr, "_out", self.stderr)))
+            report = export_static_site(
+                directory=Path(directory),
+                force=force,
+                progress=ExportProgress(getattr(self.stderr, "_out", self.stderr)),
+            )
         except StaticExportRefused as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(f"Exported the site to {Path(directory).resolve()}:")
