@@ -185,10 +185,9 @@ class _Exporter:
         response = self.client.get(
             source, HTTP_HOST=self.host, secure=self.secure, **{ARCHIVE_ENVIRON_KEY: True}
         )
-        try:
-            self._store(path, where, response)
-        finally:
-            response.close()
+        # Not response.close(): the client has closed it, and a second close would close the
+        # database connection (request_finished), which inside a transaction breaks it.
+        self._store(path, where, response)
 
     def _store(self, path: str, where: str, response) -> None:
         status = response.status_code
