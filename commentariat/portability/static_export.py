@@ -92,6 +92,7 @@ def export_static_site(*, directory: Path, force: bool = False,
     except OSError as error:
         raise StaticExportRefused(f"Cannot write beside {directory}: {error.strerror}.") from None
     try:
+        work.chmod(0o755)  # mkdtemp's 0700 would keep the web server out once it is DIR
         report = _Exporter(work, progress or ExportProgress(every=100)).run()
         _put_in_place(work, directory)
     finally:

@@ -267,6 +267,21 @@ def test_a_directory_that_is_not_empty_is_refused_unless_forced(site, tmp_path):
     assert not (directory / "keep.txt").exists() and (directory / "index.html").is_file()
 
 
+def test_force_never_empties_the_directory_the_command_runs_in(site, tmp_path, monkeypatch):
+    directory = tmp_path / "project"
+    (directory / "src").mkdir(parents=True)
+    (directory / "src" / "code.py").write_text("precious")
+    monkeypatch.chdir(directory / "src")
+    with pytest.raises(CommandError, match="not replacing it"):
+        export(directory, "--force")
+    assert (directory / "src" / "code.py").read_text() == "precious"
+
+
+def test_the_written_directory_is_readable_by_a_web_server_running_as_another_user(exported):
+    assert exported.stat().st_mode & 0o005 == 0o005
+    assert (exported / "index.html").stat().st_mode & 0o004
+
+
 def test_progress_lines_and_summary_say_what_was_written_and_skipped(site, tmp_path):
     lines = io.StringIO()
     report = export_static_site(directory=tmp_path / "out", progress=ExportProgress(lines, every=5))
