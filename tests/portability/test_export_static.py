@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from commentariat.discussion.models import Comment
 from commentariat.discussion.services.status import decide
 from commentariat.portability.static_export import ExportProgress, export_static_site
 from commentariat.portability.static_links import links_in_html
+from commentariat.publishing.images import image_dir, store_image
 from commentariat.publishing.models import Category, Post, Tag
 from tests.factories import make_comment, make_post
 
@@ -37,7 +39,13 @@ def site(author, moderator):
     )
     older = make_post(author=author, title="Harbour dues", slug="harbour-dues",
                       published_at=timezone.now() - timedelta(days=40))  # fmt: skip
-    post = make_post(author=author, title="Lantern tariffs", slug="lantern-tariffs", body="Tariffs **rose**.")
+    chart = store_image(_png_upload())
+    post = make_post(
+        author=author,
+        title="Lantern tariffs",
+        slug="lantern-tariffs",
+        body=f"Tariffs **rose**.\n\n![Chart of tariffs]({chart.url})",
+    )
     post.categories.add(essays)
     post.tags.add(tag)
     first = make_comment(post, name="Ada", email="ada.commenter@example.org", body="First point.")
@@ -61,7 +69,23 @@ def site(author, moderator):
     )
     locked = make_post(author=author, title="Members only", slug="members", body="PROTECTED-BODY text.",
                        password="opensesame")  # fmt: skip
-    return {"post": post, "older": older, "page": page, "locked": locked, "first": first, "reply": reply}
+    return {
+        "chart": chart,
+        "post": post,
+        "older": older,
+        "page": page,
+        "locked": locked,
+        "first": first,
+        "reply": reply,
+    }
+
+
+def _png_upload() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 40, 40)).save(buffer, "PNG")
+    return SimpleUploadedFile("chart.png", buffer.getvalue(), content_type="image/png")
 
 
 def export(directory: Path, *args) -> str:
@@ -209,6 +233,8 @@ def test_page_and_the_archives_of_its_category_tag_author_and_month_are_written(
     assert "Lantern tariffs" in (exported / month / "index.html").read_text()
     assert "<urlset" in (exported / "sitemap.xml").read_text()
     assert (exported / "static" / "commentariat" / "css" / "site.css").is_file()
+    image = site["chart"].name
+    assert (exported / "media" / "images" / image).read_bytes() == (image_dir() / image).read_bytes()
 
 
 def test_listing_pages_are_written_by_path_and_linked_from_the_front_page(site, tmp_path, settings):
