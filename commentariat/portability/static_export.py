@@ -49,6 +49,7 @@ _SERVER_ONLY = re.compile(
     r"|^/[0-9]+/[0-9]+/[^/]+/(comments|follow|print|pdf|email)/$"
 )
 _REDIRECTS = (301, 302, 303, 307, 308)
+_COMMENT_PERMALINK = re.compile(r"^/comments/[0-9]+/$")
 
 
 @dataclass
@@ -177,6 +178,8 @@ class _Exporter:
         if _SERVER_ONLY.search(path):
             self.report.skip(where, "a part of the site that needs the server")
             return
+        if _COMMENT_PERMALINK.match(path):
+            return  # written for every public comment at the end (_write_comment_permalinks)
         if path.startswith(settings.STATIC_URL):
             if not self._store_static_file(path):
                 self.report.skip(where, "no such static file")
@@ -240,7 +243,7 @@ class _Exporter:
             self.report.skip(where, f"a redirect to {location}, which a static file cannot make")
             return
         if self._write(path, redirect_page(target, self.origin), where=where):
-            self.report.count("redirects (old addresses)")
+            self.report.count("redirect pages (old addresses)")
             self._enqueue(target.split("#")[0], path)
 
     def _follow(self, link: str, page_path: str) -> None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from commentariat.core.archive_mode import ARCHIVED_NOTE
 from commentariat.discussion.models import Comment
 from commentariat.discussion.services.status import decide
+from commentariat.moderation.services import pick_comment
 from commentariat.portability.static_export import ExportProgress, export_static_site
 from commentariat.portability.static_links import links_in_html
 from commentariat.publishing.images import image_dir, store_image
@@ -50,6 +51,7 @@ def site(author, moderator):
     post.tags.add(tag)
     first = make_comment(post, name="Ada", email="ada.commenter@example.org", body="First point.")
     reply = make_comment(post, parent=first, name="Bo", email="bo.replier@example.org", body="A reply to it.")
+    pick_comment(comment=reply, picked=True, by=moderator)
     make_comment(post, name="Eve <script>", email="eve.hostile@example.org",
                  body='<script>alert("x")</script> [click](javascript:alert(1)) Hostile but inert.')  # fmt: skip
     held = make_comment(post, name="Held", email="held.person@example.org", body="HELD-TEXT waiting.")
@@ -137,7 +139,7 @@ def test_reader_goes_from_the_front_page_to_a_post_its_numbered_comments_and_the
     assert f'id="comment-{reply.pk}"' in post_page and ">1.1</a>" in post_page
     assert "<strong>rose</strong>" in post_page and ARCHIVED_NOTE in post_page
 
-    permalink = fetch(f"{served}/comments/{reply.pk}/")
+    permalink = fetch(urljoin(served + "/", link_to(post_page, "1.1")))  # the editors' pick above
     assert f'url={site["post"].get_absolute_url()}#comment-{reply.pk}"' in permalink
 
     feed = fetch(urljoin(served + "/", link_to(front, "Feed")))
