@@ -49,6 +49,7 @@ _SERVER_ONLY = re.compile(
     r"|^/[0-9]+/[0-9]+/[^/]+/(comments|follow|print|pdf|email)/$"
 )
 _REDIRECTS = (301, 302, 303, 307, 308)
+_COMMENT_PERMALINK = re.compile(r"^/comments/[0-9]+/$")
 
 
 @dataclass
@@ -92,6 +93,7 @@ def export_static_site(*, directory: Path, force: bool = False,
     except OSError as error:
         raise StaticExportRefused(f"Cannot write beside {directory}: {error.strerror}.") from None
     try:
+        work.chmod(0o755)  # mkdtemp's 0700 would keep the web server out once it is DIR
         report = _Exporter(work, progress or ExportProgress(every=100)).run()
         _put_in_place(work, directory)
     finally:
@@ -111,7 +113,9 @@ def _check_target(directory: Path, *, force: bool) -> None:
     # --force empties the directory: never one holding the site's own data or the working directory.
     protected = (Path(settings.DATA_DIR).resolve(), Path.cwd().resolve(), Path.home().resolve())
     if any(place == directory or place.is_relative_to(directory) for place in protected):
-        raise StaticExportRefused(f"{directory} holds the site's data or the current directory: not replacing it.")
+        raise StaticExportRefused(
+            f"{directory} holds the site's data or the current directory: not replacing it."
+        )
 
 
 def _put_in_place(work: Path, directory: Path) -> None:
@@ -156,7 +160,9 @@ class _Exporter:
         self.progress.done()
         if self.failures:
             shown = "; ".join(self.failures[:10])
-            raise StaticExportRefused(f"{len(self.failures)} page(s) failed to render ({shown}). Nothing was written.")
+            raise StaticExportRefused(
+                f"{len(self.failures)} page(s) failed to render ({shown}). Nothing was written."
+            )
         return self.report
 
     def _enqueue(self, path: str, referrer: str) -> None:
@@ -172,17 +178,20 @@ class _Exporter:
         if _SERVER_ONLY.search(path):
             self.report.skip(where, "a part of the site that needs the server")
             return
+        if _COMMENT_PERMALINK.match(path):
+            return  # written for every public comment at the end (_write_comment_permalinks)
         if path.startswith(settings.STATIC_URL):
             if not self._store_static_file(path):
                 self.report.skip(where, "no such static file")
             return
         listing = _LISTING_PAGE.match(path)
         source = f"{listing['base']}?page={listing['number']}" if listing else path
-        response = self.client.get(source, HTTP_HOST=self.host, secure=self.secure, **{ARCHIVE_ENVIRON_KEY: True})
-        try:
-            self._store(path, where, response)
-        finally:
-            response.close()
+        response = self.client.get(
+            source, HTTP_HOST=self.host, secure=self.secure, **{ARCHIVE_ENVIRON_KEY: True}
+        )
+        # Not response.close(): the client has closed it, and a second close would close the
+        # database connection (request_finished), which inside a transaction breaks it.
+        self._store(path, where, response)
 
     def _store(self, path: str, where: str, response) -> None:
         status = response.status_code
@@ -215,7 +224,7 @@ class _Exporter:
 
     def _store_static_file(self, path: str) -> bool:
         """A static file as collected (hashed names included), else from the apps' folders."""
-        name = unquote(path[len(settings.STATIC_URL):])
+        name = unquote(path[len(settings.STATIC_URL) :])
         collected = (Path(settings.STATIC_ROOT) / name).resolve()
         if collected.is_relative_to(Path(settings.STATIC_ROOT).resolve()) and collected.is_file():
             found = str(collected)
@@ -234,7 +243,7 @@ class _Exporter:
             self.report.skip(where, f"a redirect to {location}, which a static file cannot make")
             return
         if self._write(path, redirect_page(target, self.origin), where=where):
-            self.report.count("redirects (old addresses)")
+            self.report.count("redirect pages (old addresses)")
             self._enqueue(target.split("#")[0], path)
 
     def _follow(self, link: str, page_path: str) -> None:
@@ -255,7 +264,9 @@ class _Exporter:
         target = unquote(url.path) + (f"?{url.query}" if url.query else "")
         return target + (f"#{url.fragment}" if url.fragment else "")
 
-    def _write(self, path: str, body: bytes, *, where: str, index: str = "index.html", count: bool = True) -> bool:
+    def _write(
+        self, path: str, body: bytes, *, where: str, index: str = "index.html", count: bool = True
+    ) -> bool:
         relative = unquote(path).lstrip("/") + (index if path.endswith("/") else "")
         target = (self.root / relative).resolve()
         if "\x00" in relative or not target.is_relative_to(self.root) or target == self.root:
@@ -284,21 +295,35 @@ class _Exporter:
                 post_urls[comment.post_id] = comment.post.get_absolute_url()
             path = f"/comments/{comment.pk}/"
             target = f"{post_urls[comment.post_id]}#{comment.anchor}"
-            if self._write(path, redirect_page(target, self.origin, title=f"Comment {comment.number}"), where=path):
+            if self._write(
+                path, redirect_page(target, self.origin, title=f"Comment {comment.number}"), where=path
+            ):
                 self.report.count("comment permalinks")
 
 
 def _seed_paths():
     """Where the crawl starts: everything public, whether or not a page links to it."""
     yield "/"
-    yield from ("/feed/", "/feed/atom/", "/comments/feed/", "/comments/feed/atom/", "/sitemap.xml", "/robots.txt")
-    published = Post.objects.published().on_this_site().select_related("author").order_by("published_at", "pk")
+    yield from (
+        "/feed/",
+        "/feed/atom/",
+        "/comments/feed/",
+        "/comments/feed/atom/",
+        "/sitemap.xml",
+        "/robots.txt",
+    )
+    published = (
+        Post.objects.published().on_this_site().select_related("author").order_by("published_at", "pk")
+    )
     articles = published.filter(kind=Post.Kind.POST)
     for post in published:
         yield post.get_absolute_url()
         if post.kind == Post.Kind.POST and post.is_public():
             yield from (f"{post.get_absolute_url()}feed/", f"{post.get_absolute_url()}feed/atom/")
-    months = {timezone.localtime(moment).strftime("/%Y/%m/") for moment in articles.values_list("published_at", flat=True)}
+    months = {
+        timezone.localtime(moment).strftime("/%Y/%m/")
+        for moment in articles.values_list("published_at", flat=True)
+    }
     lists = [f"/category/{slug}/" for slug in articles.values_list("categories__slug", flat=True) if slug]
     lists += [f"/tag/{slug}/" for slug in articles.values_list("tags__slug", flat=True) if slug]
     lists += [f"/author/{name}/" for name in articles.values_list("author__username", flat=True)]
@@ -307,7 +332,9 @@ def _seed_paths():
         yield from (listing, f"{listing}feed/", f"{listing}feed/atom/")
     # Old addresses a file can stand at (not "/?p=123"): the live site's 301 becomes a redirect page.
     old = OldAddress.objects.filter(post__in=published).values_list("address", flat=True).order_by("address")
-    yield from (address for address in old if address.startswith("/") and address.endswith("/") and "?" not in address)
+    yield from (
+        address for address in old if address.startswith("/") and address.endswith("/") and "?" not in address
+    )
 
 
 def redirect_page(target: str, origin: str, *, title: str = "Moved") -> bytes:

@@ -13,14 +13,17 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from commentariat.core.archive_mode import ARCHIVED_NOTE
 from commentariat.discussion.models import Comment
 from commentariat.discussion.services.status import decide
+from commentariat.moderation.services import pick_comment
 from commentariat.portability.static_export import ExportProgress, export_static_site
 from commentariat.portability.static_links import links_in_html
+from commentariat.publishing.images import image_dir, store_image
 from commentariat.publishing.models import Category, Post, Tag
 from tests.factories import make_comment, make_post
 
@@ -31,14 +34,24 @@ SITE = "http://127.0.0.1:8000"  # COMMENTARIAT_SITE_URL's default, as the test s
 @pytest.fixture
 def site(author, moderator):
     """A small site with everything a static copy must carry, and everything it must leave out."""
-    essays, tag = Category.objects.create(name="Essays", slug="essays"), Tag.objects.create(name="Ports", slug="ports")
+    essays, tag = (
+        Category.objects.create(name="Essays", slug="essays"),
+        Tag.objects.create(name="Ports", slug="ports"),
+    )
     older = make_post(author=author, title="Harbour dues", slug="harbour-dues",
                       published_at=timezone.now() - timedelta(days=40))  # fmt: skip
-    post = make_post(author=author, title="Lantern tariffs", slug="lantern-tariffs", body="Tariffs **rose**.")
+    chart = store_image(_png_upload())
+    post = make_post(
+        author=author,
+        title="Lantern tariffs",
+        slug="lantern-tariffs",
+        body=f"Tariffs **rose**.\n\n![Chart of tariffs]({chart.url})",
+    )
     post.categories.add(essays)
     post.tags.add(tag)
     first = make_comment(post, name="Ada", email="ada.commenter@example.org", body="First point.")
     reply = make_comment(post, parent=first, name="Bo", email="bo.replier@example.org", body="A reply to it.")
+    pick_comment(comment=reply, picked=True, by=moderator)
     make_comment(post, name="Eve <script>", email="eve.hostile@example.org",
                  body='<script>alert("x")</script> [click](javascript:alert(1)) Hostile but inert.')  # fmt: skip
     held = make_comment(post, name="Held", email="held.person@example.org", body="HELD-TEXT waiting.")
@@ -46,15 +59,35 @@ def site(author, moderator):
     spam = make_comment(post, name="Spammer", email="spam.sender@example.org", body="SPAM-TEXT buy now.")
     decide(comment=spam, to=Comment.Status.SPAM, by=moderator)
     removed = make_comment(post, name="Gone", email="gone.person@example.org", body="REMOVED-TEXT rude.")
-    make_comment(post, parent=removed, name="Cy", email="cy.after@example.org", body="Reply under a removed one.")
+    make_comment(
+        post, parent=removed, name="Cy", email="cy.after@example.org", body="Reply under a removed one."
+    )
     decide(comment=removed, to=Comment.Status.REMOVED, by=moderator)
     page = make_post(author=author, title="About us", slug="about", kind=Post.Kind.PAGE)
     make_comment(page, name="Di", email="di.onpage@example.org", body="A comment on the page.")
     make_post(author=author, title="DRAFT-TITLE", slug="a-draft", status=Post.Status.DRAFT)
-    make_post(author=author, title="FUTURE-TITLE", slug="later", published_at=timezone.now() + timedelta(days=3))
+    make_post(
+        author=author, title="FUTURE-TITLE", slug="later", published_at=timezone.now() + timedelta(days=3)
+    )
     locked = make_post(author=author, title="Members only", slug="members", body="PROTECTED-BODY text.",
                        password="opensesame")  # fmt: skip
-    return {"post": post, "older": older, "page": page, "locked": locked, "first": first, "reply": reply}
+    return {
+        "chart": chart,
+        "post": post,
+        "older": older,
+        "page": page,
+        "locked": locked,
+        "first": first,
+        "reply": reply,
+    }
+
+
+def _png_upload() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 40, 40)).save(buffer, "PNG")
+    return SimpleUploadedFile("chart.png", buffer.getvalue(), content_type="image/png")
 
 
 def export(directory: Path, *args) -> str:
@@ -106,7 +139,7 @@ def test_reader_goes_from_the_front_page_to_a_post_its_numbered_comments_and_the
     assert f'id="comment-{reply.pk}"' in post_page and ">1.1</a>" in post_page
     assert "<strong>rose</strong>" in post_page and ARCHIVED_NOTE in post_page
 
-    permalink = fetch(f"{served}/comments/{reply.pk}/")
+    permalink = fetch(urljoin(served + "/", link_to(post_page, "1.1")))  # the editors' pick above
     assert f'url={site["post"].get_absolute_url()}#comment-{reply.pk}"' in permalink
 
     feed = fetch(urljoin(served + "/", link_to(front, "Feed")))
@@ -132,7 +165,9 @@ def test_every_internal_link_and_anchor_of_every_written_page_resolves_to_a_writ
                 target = target / "index.html"
             assert target.is_file(), f"{address} links to {link}, which was not written"
             if url.fragment and target.suffix == ".html":
-                assert f'id="{url.fragment}"' in target.read_text(), f"{address}: no #{url.fragment} in {link}"
+                assert f'id="{url.fragment}"' in target.read_text(), (
+                    f"{address}: no #{url.fragment} in {link}"
+                )
             checked += 1
     assert checked > 50
 
@@ -169,7 +204,14 @@ def test_archive_pages_have_no_forms_scripts_tokens_or_reply_links(exported, sit
 
 def test_only_public_content_is_written_and_no_commenter_email_anywhere(exported):
     everything = b"".join(path.read_bytes() for path in written_files(exported))
-    for secret in (b"DRAFT-TITLE", b"FUTURE-TITLE", b"PROTECTED-BODY", b"HELD-TEXT", b"SPAM-TEXT", b"REMOVED-TEXT"):
+    for secret in (
+        b"DRAFT-TITLE",
+        b"FUTURE-TITLE",
+        b"PROTECTED-BODY",
+        b"HELD-TEXT",
+        b"SPAM-TEXT",
+        b"REMOVED-TEXT",
+    ):
         assert secret not in everything, secret
     emails = Comment.objects.values_list("author_email", flat=True)
     assert len(emails) == 8
@@ -193,6 +235,8 @@ def test_page_and_the_archives_of_its_category_tag_author_and_month_are_written(
     assert "Lantern tariffs" in (exported / month / "index.html").read_text()
     assert "<urlset" in (exported / "sitemap.xml").read_text()
     assert (exported / "static" / "commentariat" / "css" / "site.css").is_file()
+    image = site["chart"].name
+    assert (exported / "media" / "images" / image).read_bytes() == (image_dir() / image).read_bytes()
 
 
 def test_listing_pages_are_written_by_path_and_linked_from_the_front_page(site, tmp_path, settings):
@@ -205,7 +249,10 @@ def test_listing_pages_are_written_by_path_and_linked_from_the_front_page(site, 
         if "Older posts" not in html:
             break
         address = link_to(html, "← Older posts")
-        assert link_to((tmp_path / "out" / address.lstrip("/") / "index.html").read_text(), "Newer posts →") == seen[-1]
+        assert (
+            link_to((tmp_path / "out" / address.lstrip("/") / "index.html").read_text(), "Newer posts →")
+            == seen[-1]
+        )
     assert seen == ["/", "/page/2/", "/page/3/"]
     assert "Harbour dues" in html
 
@@ -225,7 +272,9 @@ def test_an_old_address_is_written_as_a_page_sending_the_reader_to_the_post(site
     export(tmp_path / "out")
     html = (tmp_path / "out" / old_url.lstrip("/") / "index.html").read_text()
     assert f'content="0; url={post.get_absolute_url()}"' in html
-    assert "Harbour dues" in (tmp_path / "out" / post.get_absolute_url().lstrip("/") / "index.html").read_text()
+    assert (
+        "Harbour dues" in (tmp_path / "out" / post.get_absolute_url().lstrip("/") / "index.html").read_text()
+    )
 
 
 def test_empty_site_exports_a_front_page_and_feeds(db, tmp_path):
@@ -246,6 +295,21 @@ def test_a_directory_that_is_not_empty_is_refused_unless_forced(site, tmp_path):
     assert not (directory / "keep.txt").exists() and (directory / "index.html").is_file()
 
 
+def test_force_never_empties_the_directory_the_command_runs_in(site, tmp_path, monkeypatch):
+    directory = tmp_path / "project"
+    (directory / "src").mkdir(parents=True)
+    (directory / "src" / "code.py").write_text("precious")
+    monkeypatch.chdir(directory / "src")
+    with pytest.raises(CommandError, match="not replacing it"):
+        export(directory, "--force")
+    assert (directory / "src" / "code.py").read_text() == "precious"
+
+
+def test_the_written_directory_is_readable_by_a_web_server_running_as_another_user(exported):
+    assert exported.stat().st_mode & 0o005 == 0o005
+    assert (exported / "index.html").stat().st_mode & 0o004
+
+
 def test_progress_lines_and_summary_say_what_was_written_and_skipped(site, tmp_path):
     lines = io.StringIO()
     report = export_static_site(directory=tmp_path / "out", progress=ExportProgress(lines, every=5))
@@ -256,7 +320,9 @@ def test_progress_lines_and_summary_say_what_was_written_and_skipped(site, tmp_p
     assert re.search(r"protected posts \(title and excerpt only\)\s+1\b", summary)
 
 
-def test_the_live_site_keeps_its_forms_after_an_export_and_no_header_turns_archive_mode_on(client, site, tmp_path):
+def test_the_live_site_keeps_its_forms_after_an_export_and_no_header_turns_archive_mode_on(
+    client, site, tmp_path
+):
     export(tmp_path / "out")
     url = site["post"].get_absolute_url()
     for answer in (client.get(url), client.get(url, HTTP_COMMENTARIAT_STATIC_ARCHIVE="1")):
