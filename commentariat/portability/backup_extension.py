@@ -43,6 +43,7 @@ class BackupSite:
     policy: dict[str, str] = field(default_factory=dict)
     sanctions: list[dict[str, str]] = field(default_factory=list)  # attributes, "reason" and "by"
     notes: list[dict[str, str]] = field(default_factory=list)  # email, body, by, created_at
+    people: list[dict[str, str]] = field(default_factory=list)  # login, groups (comma-separated)
 
 
 @dataclass
@@ -67,10 +68,16 @@ def site_key() -> str:
 # Writing
 
 
-def site_element(nsmap: dict):
-    """<commentariat:site>: the site-wide part of the backup (emails included: it is the operator's file)."""
+def site_element(nsmap: dict, people=()):
+    """<commentariat:site>: the site-wide part of the backup (emails included: it is the operator's file).
+
+    people: the users written as wp:author, whose groups (editor, moderator…) are listed here.
+    """
     site = etree.Element(SITE_TAG, nsmap=nsmap)
     site.set("key", site_key())
+    for user in people:
+        groups = ",".join(sorted(user.groups.values_list("name", flat=True)))
+        _child(site, "person", "", login=user.get_username(), groups=groups)
     current = ModerationPolicy.objects.filter(pk=1).first()  # none yet: the defaults, nothing to carry
     if current is not None:
         policy = etree.SubElement(site, f"{_NS}policy")
@@ -166,6 +173,8 @@ def read_site(element) -> BackupSite:
             site.sanctions.append({**child.attrib, "reason": child.text or ""})
         elif tag == "note":
             site.notes.append({**child.attrib, "body": child.text or ""})
+        elif tag == "person":
+            site.people.append(dict(child.attrib))
     return site
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from urllib.parse import unquote
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -81,6 +82,10 @@ class BackupRestore:
 
     def finish(self, *, source: str) -> None:
         if self.site is not None:
+            if self.site.key == site_key():
+                # Roles come back only to the installation they were given on: another site's
+                # file must not make its people moderators here.
+                self._roles(self.site.people)
             self._policy(self.site.policy)
             self._sanctions(self.site.sanctions)
             self._notes(self.site.notes)
@@ -116,6 +121,18 @@ class BackupRestore:
             changes[name] = value
         if update_policy(policy=policy, changes=changes, by=None, reason=_RESTORED):
             self.report.count("moderation policy restored")
+
+    def _roles(self, people: list[dict[str, str]]) -> None:
+        groups = {group.name: group for group in Group.objects.all()}  # never a group the site lacks
+        User = get_user_model()
+        for person in people:
+            user = User.objects.filter(username=person.get("login", "")).first()
+            if user is None:
+                continue
+            wanted = {groups[name] for name in person.get("groups", "").split(",") if name in groups}
+            if set(user.groups.all()) != wanted:
+                user.groups.set(wanted)
+                self.report.count("roles restored")
 
     def _sanctions(self, sanctions: list[dict[str, str]]) -> None:
         users = users_by_login(s.get("by", "") for s in sanctions)

@@ -70,8 +70,9 @@ def export_wxr(out, *, site_url: str | None = None) -> Counter:
         (f"{{{WP}}}base_blog_url", site_url),
     ]:
         write(_element(tag, text))
-    write(site_element(NSMAP))
-    for user in _people():
+    people = list(_people())
+    write(site_element(NSMAP, people))
+    for user in people:
         write(_author(user))
         counts["authors"] += 1
     for category in Category.objects.select_related("parent").order_by("pk"):

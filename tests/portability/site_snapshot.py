@@ -1,5 +1,6 @@
 """Everything a site holds that an export must carry, in a form two sites can be compared by."""
 
+from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
 
 from commentariat.discussion.models import Comment, Subscription
@@ -59,7 +60,11 @@ def site_snapshot() -> dict:
 def _around_the_posts(comment_keys: dict) -> dict:
     """What the commentariat: extension of the export carries."""
     policy = ModerationPolicy.objects.filter(pk=1).first()
+    User = get_user_model()
     return {
+        "roles": sorted(
+            (user.username, sorted(user.groups.values_list("name", flat=True))) for user in User.objects.all()
+        ),
         "old_addresses": sorted(OldAddress.objects.values_list("address", "post__slug")),
         "picks": sorted(
             (comment_keys[c.pk], c.picked_at, _login(c.picked_by))

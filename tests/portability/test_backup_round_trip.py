@@ -156,17 +156,22 @@ def test_a_post_renamed_since_the_backup_is_put_back_not_duplicated(rich_site, t
     assert (Post.objects.count(), post.slug) == (posts, "native-post-renamed")
 
 
-def test_another_sites_backup_never_takes_over_this_sites_posts(rich_site, tmp_path):
+def test_another_sites_backup_never_takes_over_this_sites_posts_or_roles(
+    rich_site, tmp_path, django_user_model
+):
     run_command("export_wxr", "--output", tmp_path / "backup.xml")
     text = (tmp_path / "backup.xml").read_text()
     key = etree.fromstring(text.encode()).find(f"channel/{NS}site").get("key")
-    (tmp_path / "other.xml").write_text(
-        text.replace(key, "another-site").replace("<title>Native post</title>", "<title>Theirs</title>")
-    )
+    for old, new in ((key, "another-site"), ("<title>Native post</title>", "<title>Theirs</title>"),
+                     ('login="edith" groups=""', 'login="edith" groups="moderator"')):  # fmt: skip
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / "other.xml").write_text(text)
 
     run_command("import_wxr", tmp_path / "other.xml")
     assert Post.objects.get(slug="native-post-renamed").title == "Native post"
     assert Post.objects.filter(title="Theirs").exists()
+    assert not django_user_model.objects.get(username="edith").groups.exists()  # no role from a stranger
 
 
 def test_the_backup_is_plain_wxr_with_our_extension_beside_it(rich_site, tmp_path, django_user_model):
