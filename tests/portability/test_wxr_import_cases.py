@@ -278,6 +278,7 @@ def test_child_pages_live_under_their_parent_even_when_listed_first(client, expo
         assert response.status_code == 301, elsewhere
         assert response["Location"] in ("/about/team/", "/about/team/editors/"), elsewhere
     assert client.get("/nowhere/at-all/").status_code == 404
+    assert client.get("/api/team").status_code == 404  # the site's own first segments are not pages
     before = snapshot()
     run_command("import_wxr", path)
     assert snapshot() == before
@@ -410,3 +411,13 @@ def test_migrate_restores_search_triggers_a_table_rebuild_dropped(client, export
     Post.objects.create(title="Foghorn schedules", slug="foghorn", author=Post.objects.get().author, body="x",
                         status=Post.Status.PUBLISHED, published_at=datetime(2020, 1, 1, tzinfo=UTC))  # fmt: skip
     assert "Foghorn schedules" in client.get(reverse("search:search"), {"q": "foghorn"}).content.decode()
+
+
+def test_importing_again_after_a_comment_was_deleted_here_does_not_bring_it_back(export):
+    path = export(wxr(item(1, "Tolls", slug="tolls", comments=comment(900, "Ada Kerr", "Kept.")
+                           + comment(901, "Spam Bot", "Purged since."))))  # fmt: skip
+    run_command("import_wxr", path)
+    Comment.objects.filter(author_name="Spam Bot").delete()  # as the 30-day purge does
+    out = run_command("import_wxr", path)
+    assert "comments deleted here since, not brought back          1" in out
+    assert list(Comment.objects.values_list("author_name", flat=True)) == ["Ada Kerr"]
