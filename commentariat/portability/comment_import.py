@@ -274,11 +274,15 @@ def _placed_elsewhere(incoming, existing, *, post, report, label):
     if not away:
         return incoming
     elsewhere = set(
-        Comment.objects.filter(pk__in=[existing[legacy].object_id for legacy in away]).values_list("pk", flat=True)
+        Comment.objects.filter(pk__in=[existing[legacy].object_id for legacy in away]).values_list(
+            "pk", flat=True
+        )
     )
     for legacy in sorted(away):
         if existing[legacy].object_id in elsewhere:
-            report.skip(f"{label}, comment {legacy}", "was imported under another post before; it stays there")
+            report.skip(
+                f"{label}, comment {legacy}", "was imported under another post before; it stays there"
+            )
         else:
             report.count("comments deleted here since, not brought back")
         del existing[legacy]
