@@ -194,7 +194,9 @@ def main() -> None:
                 rows.append((f"import-wxr on {label}", seconds, rss, note))
                 if label == "SQLite":
                     seconds, rss, code = run([commentariat, "import-wxr", str(wxr)], env)
-                    rows.append(("import-wxr again (nothing changes)", seconds, rss, "" if code == 0 else "FAILED"))
+                    rows.append(
+                        ("import-wxr again (nothing changes)", seconds, rss, "" if code == 0 else "FAILED")
+                    )
                 if label == "SQLite" and not options.no_export:
                     out = work / "export.xml"
                     seconds, rss, code = run([commentariat, "export-wxr", "--output", str(out)], env)

@@ -7,8 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from .converters import PagePathConverter, UnicodeSlugConverter
+        from .converters import UnicodeSlugConverter
 
-        # Before any URLconf is imported: the apps' urls.py name these converters.
+        # Before any URLconf is imported: the apps' urls.py name it.
         register_converter(UnicodeSlugConverter, "uslug")
-        register_converter(PagePathConverter, "pagepath")

@@ -11,9 +11,3 @@ class UnicodeSlugConverter:
 
     def to_url(self, value: str) -> str:
         return value
-
-
-class PagePathConverter(UnicodeSlugConverter):
-    """The slugs of a page's ancestors, outermost first: "about/team"."""
-
-    regex = r"[-\w]+(?:/[-\w]+)*"

@@ -90,13 +90,20 @@ def store_comments(
     if not incoming:
         return
     existing = {} if new_source else _existing_items(source, [c.legacy_id for c in incoming])
-    current = {
-        row.pk: row
-        for chunk in _chunks([item.object_id for item in existing.values()])
-        for row in Comment.objects.filter(pk__in=chunk)
-    }
-    incoming = _placed_elsewhere(incoming, existing, current, post=post, report=report, label=label)
+    incoming = _placed_elsewhere(incoming, existing, post=post, report=report, label=label)
     ordered = _threaded(incoming, existing, report=report, label=label)
+    # A second import of the same file: only what changed is read back, and nothing if nothing did.
+    changed = [
+        existing[c.legacy_id].object_id
+        for c in ordered
+        if c.legacy_id in existing and existing[c.legacy_id].fingerprint != c.fingerprint()
+    ]
+    if not changed and all(c.legacy_id in existing for c in ordered):
+        report.count("comments unchanged", len(ordered))
+        return
+    current = {
+        row.pk: row for chunk in _chunks(changed) for row in Comment.objects.filter(pk__in=chunk)
+    }  # fmt: skip
     numbered_state = _NumberState(post, fresh=new_post)
     needs_number = _needs_number(ordered)
     comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
@@ -107,11 +114,10 @@ def store_comments(
         parent_id = comment_ids.get(c.parent_legacy_id) if c.parent_legacy_id else None
         parent_id = numbered_state.within_depth(parent_id, max_depth)
         item = existing.get(c.legacy_id)
-        row = current.get(item.object_id) if item else None
-        if row is not None and item.fingerprint == c.fingerprint():
-            report.count("comments unchanged")
-            numbered_state.remember(row)
+        if item is not None and item.object_id not in current:
+            report.count("comments unchanged")  # _NumberState has its place already
             continue
+        row = current.get(item.object_id) if item else None
         if row is None:
             row = _NewComment(pk=next(new_ids), post_id=post.pk)
             new_rows.append((c, row))
@@ -254,18 +260,33 @@ def _chunks(values: list, size: int = _CHUNK):
         yield values[start : start + size]
 
 
-def _placed_elsewhere(incoming, existing, current, *, post, report, label):
-    """Without the comments an earlier import put under another post: the first place is kept."""
-    elsewhere = {
-        legacy for legacy, item in existing.items()
-        if item.object_id in current and current[item.object_id].post_id != post.pk
-    }  # fmt: skip
-    if not elsewhere:
+def _placed_elsewhere(incoming, existing, *, post, report, label):
+    """Without the comments an earlier import put under another post (the first place is kept),
+    and without those deleted here since (a moderator's purge is not undone)."""
+    if not existing:
         return incoming
-    for legacy in sorted(elsewhere):
-        report.skip(f"{label}, comment {legacy}", "was imported under another post before; it stays there")
+    here = {
+        pk
+        for chunk in _chunks([item.object_id for item in existing.values()])
+        for pk in Comment.objects.filter(pk__in=chunk, post_id=post.pk).values_list("pk", flat=True)
+    }
+    away = {legacy for legacy, item in existing.items() if item.object_id not in here}
+    if not away:
+        return incoming
+    elsewhere = set(
+        Comment.objects.filter(pk__in=[existing[legacy].object_id for legacy in away]).values_list(
+            "pk", flat=True
+        )
+    )
+    for legacy in sorted(away):
+        if existing[legacy].object_id in elsewhere:
+            report.skip(
+                f"{label}, comment {legacy}", "was imported under another post before; it stays there"
+            )
+        else:
+            report.count("comments deleted here since, not brought back")
         del existing[legacy]
-    return [c for c in incoming if c.legacy_id not in elsewhere]
+    return [c for c in incoming if c.legacy_id not in away]
 
 
 def _threaded(incoming, existing, *, report, label):

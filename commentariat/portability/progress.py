@@ -43,7 +43,8 @@ class ProgressBar:
                 self.last, self.drawn = now, True
                 self._write(f"\r{self._bar()} {self._status(report)}")
         elif (
-            self.items - self.items_at_last_line >= self.line_items or now - self.last_line >= self.line_seconds
+            self.items - self.items_at_last_line >= self.line_items
+            or now - self.last_line >= self.line_seconds
         ):
             self.last_line, self.items_at_last_line = now, self.items
             self._write(f"{self._share():4.0%} read, {self.items:,} items: {self._status(report)}\n")

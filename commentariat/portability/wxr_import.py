@@ -396,7 +396,9 @@ class _WxrImport:
             if not c.id:
                 continue
             if c.id in self.seen_comments:
-                self.report.skip(f"{label}, comment {c.id}", "wp:comment_id appears twice; the first one was kept")
+                self.report.skip(
+                    f"{label}, comment {c.id}", "wp:comment_id appears twice; the first one was kept"
+                )
                 continue
             self.seen_comments.add(c.id)
             markdown = c.meta.get(MARKDOWN_META)

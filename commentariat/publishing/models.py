@@ -172,7 +172,9 @@ class Post(TimeStampedModel):
         if self.kind == self.Kind.PAGE:
             ancestors = self.ancestor_slugs()
             if ancestors:
-                return reverse("pages:child-page-detail", kwargs={"ancestors": "/".join(ancestors), "slug": self.slug})
+                return reverse(
+                    "pages:child-page-detail", kwargs={"ancestors": "/".join(ancestors), "slug": self.slug}
+                )
             return reverse("pages:page-detail", kwargs={"slug": self.slug})
         # The reader's page of a post is served by the discussion app, which owns its thread.
         moment = timezone.localtime(self.published_at or self.created_at or timezone.now())

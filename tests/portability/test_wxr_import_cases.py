@@ -79,7 +79,9 @@ def item(
 	</item>"""
 
 
-def comment(comment_id: int, author: str, text: str, *, date: str = "2021-03-05 09:00:00", parent: int = 0) -> str:
+def comment(
+    comment_id: int, author: str, text: str, *, date: str = "2021-03-05 09:00:00", parent: int = 0
+) -> str:
     return f"""
 		<wp:comment>
 			<wp:comment_id>{comment_id}</wp:comment_id>
@@ -122,11 +124,19 @@ def snapshot() -> dict:
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
-def test_every_namespace_spelling_and_version_wordpress_accepts_imports_the_same(client, export, scheme, version):
+def test_every_namespace_spelling_and_version_wordpress_accepts_imports_the_same(
+    client, export, scheme, version
+):
     path = export(
         wxr(
-            item(7, "Ledger lines", slug="ledger-lines", body="Columns that add up.", excerpt="Sums, in short.",
-                 comments=comment(70, "Ivo Tran", "They do not add up.")),  # fmt: skip
+            item(
+                7,
+                "Ledger lines",
+                slug="ledger-lines",
+                body="Columns that add up.",
+                excerpt="Sums, in short.",
+                comments=comment(70, "Ivo Tran", "They do not add up."),
+            ),  # fmt: skip
             wp=f"{scheme}://wordpress.org/export/{version}/",
             version=version,
         )
@@ -180,8 +190,13 @@ def test_the_same_comment_id_under_two_posts_keeps_the_first(client, export):
     path = export(
         wxr(
             item(1, "Tolls", slug="tolls", comments=comment(900, "Ada Kerr", "First placement.")),
-            item(2, "Fares", slug="fares", comments=comment(900, "Ada Kerr", "Second placement.")
-                 + comment(901, "Bo Lund", "A reply that stays.")),  # fmt: skip
+            item(
+                2,
+                "Fares",
+                slug="fares",
+                comments=comment(900, "Ada Kerr", "Second placement.")
+                + comment(901, "Bo Lund", "A reply that stays."),
+            ),  # fmt: skip
         )
     )
     out = run_command("import_wxr", path)
@@ -192,8 +207,12 @@ def test_the_same_comment_id_under_two_posts_keeps_the_first(client, export):
 
 
 def test_a_comment_imported_before_under_another_post_stays_where_it_is(export):
-    run_command("import_wxr", export(wxr(item(1, "Tolls", slug="tolls", comments=comment(900, "Ada Kerr", "Here.")))))
-    later = export(wxr(item(2, "Fares", slug="fares", comments=comment(900, "Ada Kerr", "There."))), "later.xml")
+    run_command(
+        "import_wxr", export(wxr(item(1, "Tolls", slug="tolls", comments=comment(900, "Ada Kerr", "Here."))))
+    )
+    later = export(
+        wxr(item(2, "Fares", slug="fares", comments=comment(900, "Ada Kerr", "There."))), "later.xml"
+    )
     out = run_command("import_wxr", later)
     assert "comment 900: was imported under another post before; it stays there" in out
     moved = Comment.objects.get()
@@ -241,8 +260,13 @@ def test_greek_and_cyrillic_addresses_are_kept_and_served(client, export):
     path = export(
         wxr(
             # WordPress stores non-Latin slugs percent-encoded, lower case.
-            item(21, "Νέα ανάρτηση", slug="%ce%bd%ce%ad%ce%b1-%ce%b1%ce%bd%ce%ac%cf%81%cf%84%ce%b7%cf%83%ce%b7",
-                 body="Κείμενο της ανάρτησης.", link="https://ledger.example.org/2021/03/04/%ce%bd%ce%ad%ce%b1/"),
+            item(
+                21,
+                "Νέα ανάρτηση",
+                slug="%ce%bd%ce%ad%ce%b1-%ce%b1%ce%bd%ce%ac%cf%81%cf%84%ce%b7%cf%83%ce%b7",
+                body="Κείμενο της ανάρτησης.",
+                link="https://ledger.example.org/2021/03/04/%ce%bd%ce%ad%ce%b1/",
+            ),
             item(22, "О нас", slug="%d0%be-%d0%bd%d0%b0%d1%81", post_type="page", body="Страница о нас."),
             item(23, "Été brûlant", slug="ete-brulant"),
             item(24, "Ελληνικά χωρίς slug", slug=""),
@@ -278,6 +302,7 @@ def test_child_pages_live_under_their_parent_even_when_listed_first(client, expo
         assert response.status_code == 301, elsewhere
         assert response["Location"] in ("/about/team/", "/about/team/editors/"), elsewhere
     assert client.get("/nowhere/at-all/").status_code == 404
+    assert client.get("/api/team").status_code == 404  # the site's own first segments are not pages
     before = snapshot()
     run_command("import_wxr", path)
     assert snapshot() == before
@@ -355,8 +380,9 @@ def test_an_export_with_only_attachments_imports_nothing_and_says_why(export, dj
     out = io.StringIO()
     with pytest.raises(CommandError) as error:
         call_command("import_wxr", str(path), stdout=out, stderr=io.StringIO())
-    assert "none of its 2 items is a post or page that can be imported (attachment × 1, nav_menu_item × 1)" in str(
-        error.value
+    assert (
+        "none of its 2 items is a post or page that can be imported (attachment × 1, nav_menu_item × 1)"
+        in str(error.value)
     )
     assert "item 62 (line" in out.getvalue()  # the summary still names each item
     assert not django_user_model.objects.exists()  # the author in the file was rolled back too
@@ -389,7 +415,9 @@ def test_the_summary_counts_created_updated_unchanged_and_skipped_with_reasons(e
                        item(3, "photo.jpg", slug="photo", post_type="attachment"),
                        item(4, "map.png", slug="map", post_type="attachment")))  # fmt: skip
     out = run_command("import_wxr", first)
-    assert out.splitlines()[1].strip() == "Created 4, updated 0, unchanged 0, skipped 2."  # author, 2 posts, 1 comment
+    assert (
+        out.splitlines()[1].strip() == "Created 4, updated 0, unchanged 0, skipped 2."
+    )  # author, 2 posts, 1 comment
     assert "Skipped most often, because:\n" + " " * 11 + "2 × attachment (media files" in out
     assert "Skipped 2 item(s):\n    item 3 (line" in out
     second = export(wxr(item(1, "One, revised", slug="one", comments=comment(10, "Ivo Tran", "Hi.")),
@@ -410,3 +438,13 @@ def test_migrate_restores_search_triggers_a_table_rebuild_dropped(client, export
     Post.objects.create(title="Foghorn schedules", slug="foghorn", author=Post.objects.get().author, body="x",
                         status=Post.Status.PUBLISHED, published_at=datetime(2020, 1, 1, tzinfo=UTC))  # fmt: skip
     assert "Foghorn schedules" in client.get(reverse("search:search"), {"q": "foghorn"}).content.decode()
+
+
+def test_importing_again_after_a_comment_was_deleted_here_does_not_bring_it_back(export):
+    path = export(wxr(item(1, "Tolls", slug="tolls", comments=comment(900, "Ada Kerr", "Kept.")
+                           + comment(901, "Spam Bot", "Purged since."))))  # fmt: skip
+    run_command("import_wxr", path)
+    Comment.objects.filter(author_name="Spam Bot").delete()  # as the 30-day purge does
+    out = run_command("import_wxr", path)
+    assert "comments deleted here since, not brought back          1" in out
+    assert list(Comment.objects.values_list("author_name", flat=True)) == ["Ada Kerr"]
