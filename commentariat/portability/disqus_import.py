@@ -112,7 +112,10 @@ def _top_level_elements(source):
 
 def _thread(element) -> SourceThread:
     return SourceThread(
-        address=_text(element, "link"), title=_text(element, "title"), identifier=_text(element, "id")
+        address=_text(element, "link"),
+        title=_text(element, "title"),
+        identifier=_text(element, "id"),
+        closed=_text(element, "isClosed") == "true",
     )
 
 

@@ -46,6 +46,7 @@ class SourceThread:
     identifier: str = ""  # the source's own name for the thread (Disqus's), tried after the address
     # Why the thread, when no post here matches it, must not become an embedded thread ('' if it may).
     not_embeddable: str = ""
+    closed: bool = False  # closed to new comments at the source (Disqus's isClosed)
 
 
 @dataclass
@@ -153,6 +154,9 @@ def _post_for(thread: SourceThread, base_url: str, report: ImportReport) -> tupl
         return None, "its embedded thread was taken down on this site"
     if not existed:
         report.count("embedded threads created")
+        if thread.closed:  # as the source had it; a later import leaves the site's choice alone
+            Post.objects.filter(pk=post.pk).update(comments_open=False)
+            post.comments_open = False
     return post, ""
 
 

@@ -139,6 +139,7 @@ def test_a_static_sites_threads_become_the_embedded_threads_of_its_pages(client)
     assert "javascript:" not in answer.content.decode() and "Cheap tram" not in answer.content.decode()
     assert "@" not in answer.content.decode()  # no email, not even the spammer's
     assert Post.objects.get(kind=Post.Kind.EMBEDDED).title == "Tram lines & bus lanes"
+    assert thread["open"] is False  # closed on Disqus, closed here
 
 
 def test_a_comment_whose_date_cannot_be_read_takes_its_threads_and_a_second_import_changes_nothing():

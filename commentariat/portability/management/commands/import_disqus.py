@@ -1,3 +1,5 @@
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 from lxml import etree
 
@@ -18,8 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The .xml file from Disqus's export (Moderation → Export).")
 
     def handle(self, *args, file, **options):
-        self.stderr.ending = ""  # the bar redraws its line: no newline after each write
-        progress = _Progress(self.stderr)
+        # The bar goes where errors go (a terminal, or a log), never into the summary.
+        progress = _Progress(options.get("stderr") or sys.stderr)
         try:
             with open(file, "rb") as raw:
                 report = import_disqus(raw, on_thread=progress)
