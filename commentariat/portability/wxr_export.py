@@ -136,11 +136,11 @@ def _item(post: Post, site_url: str, zone, legacy_status: str, counts: Counter):
     _wp(item, "ping_status", "closed")
     _wp(item, "post_name", post.slug)
     _wp(item, "status", _post_status(post, legacy_status))
-    _wp(item, "post_parent", 0)
+    _wp(item, "post_parent", post.parent_id or 0)  # the parent's post_id, as numbered here
     _wp(item, "menu_order", 0)
     _wp(item, "post_type", post.kind)
     _wp(item, "post_password", post.password)
-    _wp(item, "is_sticky", 0)
+    _wp(item, "is_sticky", 1 if post.is_sticky else 0)
     for category in post.categories.all():
         _term_ref(item, "category", category)
     for tag in post.tags.all():

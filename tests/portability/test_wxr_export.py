@@ -1,6 +1,9 @@
 """`commentariat export-wxr`: the operator's complete backup, and the way out to WordPress."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from lxml import etree
 
 from commentariat.discussion.models import Comment
@@ -112,3 +115,30 @@ def test_a_comment_its_author_deleted_is_exported_as_trash(tmp_path):
     tree = etree.parse(str(tmp_path / "site.xml"))
     (comment,) = tree.iterfind(f"channel/item/{WP}comment")
     assert comment.findtext(f"{WP}comment_approved") == "trash"
+
+
+def test_round_trip_keeps_the_sticky_post_and_the_page_under_its_parent(
+    tmp_path, django_user_model, client
+):
+    week_ago = timezone.now() - timedelta(days=7)
+    make_post(title="Pinned housing guide", slug="housing-guide", is_sticky=True, published_at=week_ago)
+    make_post(title="Fresh budget news", slug="budget-news", published_at=week_ago + timedelta(days=6))
+    about = make_post(title="About us", slug="about", kind=Post.Kind.PAGE)
+    team = make_post(title="Our team", slug="team", kind=Post.Kind.PAGE, parent=about)
+    run_command("export_wxr", "--output", tmp_path / "site.xml")
+    tree = etree.parse(str(tmp_path / "site.xml"))
+    items = {item.findtext(f"{WP}post_name"): item for item in tree.iterfind("channel/item")}
+    assert items["housing-guide"].findtext(f"{WP}is_sticky") == "1"
+    assert items["budget-news"].findtext(f"{WP}is_sticky") == "0"
+    team_parent = items["team"].findtext(f"{WP}post_parent")
+    assert team_parent == items["about"].findtext(f"{WP}post_id") == str(about.pk)
+    assert items["about"].findtext(f"{WP}post_parent") == "0"
+    assert team.pk != about.pk
+    empty_the_site(django_user_model)
+
+    run_command("import_wxr", tmp_path / "site.xml")
+    page = client.get("/about/team/")
+    assert page.status_code == 200 and "Our team" in page.content.decode()
+    front = client.get("/").content.decode()
+    assert front.index("Pinned housing guide") < front.index("Fresh budget news")
+    assert Post.objects.get(slug="housing-guide").is_sticky
