@@ -6,6 +6,7 @@ the way Django adapts them for the backend (dates, IP addresses); every other va
 str, int, bool or None that the driver takes as it is.
 """
 
+from contextlib import contextmanager
 from datetime import UTC
 from functools import lru_cache
 
@@ -35,6 +36,43 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         row = cursor.fetchone()
         start = max(highest, row[0] if row else 0) + 1
     return list(range(start, start + count))
+
+
+@contextmanager
+def deferred_indexes(model: type[models.Model], *, defer: bool = True):
+    """Within the import's transaction: drop the secondary indexes of model's Meta.indexes and
+    create them again at the end, one sort each instead of a B-tree update per inserted row.
+
+    The statements come from the model's own Index objects through the schema editor, as its
+    migrations write them, so the import and the migrations cannot disagree. Foreign-key and
+    unique indexes stay: the import looks rows up by them, and the unique ones keep their checks.
+    Used only when the rows to come outnumber the rows there (rebuilding costs the whole table).
+    If the import fails, the transaction's rollback brings the dropped indexes back.
+    """
+    if not defer or not model._meta.indexes:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("deferred_indexes() needs a transaction: a failure would lose the indexes")
+    # Not entered as a context manager: SQLite's editor refuses to open inside a transaction with
+    # foreign keys on, which matters only for table rebuilds; CREATE/DROP INDEX are plain statements.
+    editor = connection.schema_editor(collect_sql=True)
+    editor.deferred_sql = []  # what __enter__ would set; nothing is deferred here
+    indexes = list(model._meta.indexes)
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(str(index.remove_sql(model, editor)))
+    yield
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(str(index.create_sql(model, editor)))
+
+
+def rows_outnumbered(model: type[models.Model], incoming: int) -> bool:
+    """Whether about incoming new rows are at least as many as model's table holds."""
+    if incoming <= 0:
+        return False
+    return not model.objects.order_by().values("pk")[incoming - 1 : incoming].exists()
 
 
 def insert_rows(model: type[models.Model], rows: list[dict]) -> None:

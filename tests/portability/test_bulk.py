@@ -9,6 +9,8 @@ from commentariat.discussion.models import Comment
 from commentariat.portability.bulk import _sqlite_datetime, allocate_ids, insert_rows
 from tests.factories import make_comment
 
+from .conftest import LANTERN, run_command
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,3 +52,29 @@ def test_inserted_rows_read_back_through_the_orm_with_fresh_ids(post):
     assert Comment.objects.get(pk=ids[1]).parent == inserted
     # The database's own counter moved past them: the next ordinary comment gets a new id.
     assert make_comment(post, name="After").pk > max(ids)
+
+
+def _comment_indexes():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Comment._meta.db_table)
+    return {name: (c["columns"], c["unique"]) for name, c in constraints.items() if c["index"]}
+
+
+def test_a_large_import_drops_the_comment_indexes_and_creates_them_again(monkeypatch):
+    from commentariat.portability import bulk, wxr_import
+
+    before = _comment_indexes()
+    assert {index.name for index in Comment._meta.indexes} <= set(before)
+    seen_during = []
+    real_run = wxr_import._run
+
+    def run_and_look(*args):
+        seen_during.append(_comment_indexes())
+        return real_run(*args)
+
+    monkeypatch.setattr(wxr_import, "_run", run_and_look)
+    run_command("import_wxr", LANTERN)  # an empty site: the file's comments outnumber it
+    assert not {index.name for index in Comment._meta.indexes} & set(seen_during[0])
+    assert _comment_indexes() == before
+    assert bulk.rows_outnumbered(Comment, Comment.objects.count() + 1)
+    assert not bulk.rows_outnumbered(Comment, Comment.objects.count())

@@ -27,12 +27,13 @@ class Command(BaseCommand):
         with raw:
             reader = CountingReader(raw)
             # The bar goes where errors go (a terminal, or a log), never into the summary.
+            size = os.fstat(raw.fileno()).st_size
             progress = ProgressBar(
-                reader, os.fstat(raw.fileno()).st_size, stream=options.get("stderr") or sys.stderr,
+                reader, size, stream=options.get("stderr") or sys.stderr,
                 line_items=max(progress_every, 1),
             )  # fmt: skip
             try:
-                report = import_wxr(reader, on_item=progress.update)
+                report = import_wxr(reader, on_item=progress.update, size=size)
             except etree.XMLSyntaxError as error:
                 raise CommandError(xml_error_message(file, "WordPress export", error)) from None
             except NothingToImport as error:
