@@ -64,8 +64,14 @@ def deferred_indexes(model: type[models.Model], *, defer: bool = True):
             cursor.execute(str(index.remove_sql(model, editor)))
     yield
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL creates no index on a table with foreign-key checks still pending (Django's
+            # are deferred to the commit): run them now, as its migrations do before DDL.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for index in indexes:
             cursor.execute(str(index.create_sql(model, editor)))
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def rows_outnumbered(model: type[models.Model], incoming: int) -> bool:
