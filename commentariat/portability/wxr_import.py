@@ -75,8 +75,11 @@ def import_wxr(source, *, on_item=None, size: int | None = None) -> ImportReport
     """
     report = ImportReport()
     with transaction.atomic(), bulk_indexing():
-        defer = rows_outnumbered(Comment, (size or _size_of(source)) // _BYTES_PER_COMMENT)
-        with deferred_indexes(Comment, defer=defer):
+        incoming = (size or _size_of(source)) // _BYTES_PER_COMMENT
+        with (
+            deferred_indexes(Comment, defer=rows_outnumbered(Comment, incoming)),
+            deferred_indexes(ImportedItem, defer=rows_outnumbered(ImportedItem, incoming)),
+        ):
             _run(source, report, on_item)
         transaction.on_commit(lambda: after_import(report))
     return report

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from commentariat.discussion.models import Comment
+from commentariat.portability.models import ImportedItem
 from commentariat.portability.bulk import _sqlite_datetime, allocate_ids, insert_rows
 from tests.factories import make_comment
 
@@ -54,9 +55,9 @@ def test_inserted_rows_read_back_through_the_orm_with_fresh_ids(post):
     assert make_comment(post, name="After").pk > max(ids)
 
 
-def _comment_indexes():
+def _comment_indexes(model=Comment):
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, Comment._meta.db_table)
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
     return {name: (c["columns"], c["unique"]) for name, c in constraints.items() if c["index"]}
 
 
@@ -64,17 +65,20 @@ def test_a_large_import_drops_the_comment_indexes_and_creates_them_again(monkeyp
     from commentariat.portability import bulk, wxr_import
 
     before = _comment_indexes()
+    items_before = _comment_indexes(ImportedItem)
     assert {index.name for index in Comment._meta.indexes} <= set(before)
     seen_during = []
     real_run = wxr_import._run
 
     def run_and_look(*args):
         seen_during.append(_comment_indexes())
+        assert not {index.name for index in ImportedItem._meta.indexes} & set(_comment_indexes(ImportedItem))
         return real_run(*args)
 
     monkeypatch.setattr(wxr_import, "_run", run_and_look)
     run_command("import_wxr", LANTERN)  # an empty site: the file's comments outnumber it
     assert not {index.name for index in Comment._meta.indexes} & set(seen_during[0])
     assert _comment_indexes() == before
+    assert _comment_indexes(ImportedItem) == items_before
     assert bulk.rows_outnumbered(Comment, Comment.objects.count() + 1)
     assert not bulk.rows_outnumbered(Comment, Comment.objects.count())
