@@ -55,7 +55,7 @@ def test_inserted_rows_read_back_through_the_orm_with_fresh_ids(post):
     assert make_comment(post, name="After").pk > max(ids)
 
 
-def _comment_indexes(model=Comment):
+def _indexes(model=Comment):
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
     return {name: (c["columns"], c["unique"]) for name, c in constraints.items() if c["index"]}
@@ -64,21 +64,22 @@ def _comment_indexes(model=Comment):
 def test_a_large_import_drops_the_comment_indexes_and_creates_them_again(monkeypatch):
     from commentariat.portability import bulk, wxr_import
 
-    before = _comment_indexes()
-    items_before = _comment_indexes(ImportedItem)
+    before = _indexes()
+    items_before = _indexes(ImportedItem)
     assert {index.name for index in Comment._meta.indexes} <= set(before)
     seen_during = []
     real_run = wxr_import._run
 
     def run_and_look(*args):
-        seen_during.append(_comment_indexes())
-        assert not {index.name for index in ImportedItem._meta.indexes} & set(_comment_indexes(ImportedItem))
+        seen_during.append(_indexes())
+        item_indexes = set(_indexes(ImportedItem))
+        assert not {index.name for index in ImportedItem._meta.indexes} & item_indexes
         return real_run(*args)
 
     monkeypatch.setattr(wxr_import, "_run", run_and_look)
     run_command("import_wxr", LANTERN)  # an empty site: the file's comments outnumber it
     assert not {index.name for index in Comment._meta.indexes} & set(seen_during[0])
-    assert _comment_indexes() == before
-    assert _comment_indexes(ImportedItem) == items_before
+    assert _indexes() == before
+    assert _indexes(ImportedItem) == items_before
     assert bulk.rows_outnumbered(Comment, Comment.objects.count() + 1)
     assert not bulk.rows_outnumbered(Comment, Comment.objects.count())
