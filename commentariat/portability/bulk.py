@@ -46,7 +46,7 @@ def deferred_indexes(model: type[models.Model], *, defer: bool = True):
     The statements come from the model's own Index objects through the schema editor, as its
     migrations write them, so the import and the migrations cannot disagree. Foreign-key and
     unique indexes stay: the import looks rows up by them, and the unique ones keep their checks.
-    Used only when the rows to come outnumber the rows there (rebuilding costs the whole table).
+    Used only when the rows to come far outnumber the rows there (rebuilding costs the whole table).
     If the import fails, the transaction's rollback brings the dropped indexes back.
     """
     if not defer or not model._meta.indexes:

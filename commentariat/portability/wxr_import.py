@@ -75,10 +75,11 @@ def import_wxr(source, *, on_item=None, size: int | None = None) -> ImportReport
     """
     report = ImportReport()
     with transaction.atomic(), bulk_indexing():
-        incoming = (size or _size_of(source)) // _BYTES_PER_COMMENT
+        # Only when the table will at least triple: a file imported again rebuilds nothing.
+        half = (size or _size_of(source)) // _BYTES_PER_COMMENT // 2
         with (
-            deferred_indexes(Comment, defer=rows_outnumbered(Comment, incoming)),
-            deferred_indexes(ImportedItem, defer=rows_outnumbered(ImportedItem, incoming)),
+            deferred_indexes(Comment, defer=rows_outnumbered(Comment, half)),
+            deferred_indexes(ImportedItem, defer=rows_outnumbered(ImportedItem, half)),
         ):
             _run(source, report, on_item)
         transaction.on_commit(lambda: after_import(report))
