@@ -74,6 +74,25 @@ def deferred_indexes(model: type[models.Model], *, defer: bool = True):
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+@contextmanager
+def temporary_store_on_disk():
+    """SQLite, outside a transaction: sorts (CREATE INDEX at the end of a large import) spill to a
+    temporary file rather than to memory, as the site's temp_store=MEMORY would have them; SQLite
+    refuses the change inside a transaction. Durability is not concerned: temp files hold no data."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA temp_store = {before}")
+
+
 def rows_outnumbered(model: type[models.Model], incoming: int) -> bool:
     """Whether about incoming new rows are at least as many as model's table holds."""
     if incoming <= 0:

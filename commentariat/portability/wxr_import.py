@@ -31,7 +31,7 @@ from commentariat.search.indexing import bulk_indexing
 
 from .backup_extension import BackupSite
 from .backup_restore import BackupRestore
-from .bulk import deferred_indexes, rows_outnumbered
+from .bulk import deferred_indexes, rows_outnumbered, temporary_store_on_disk
 from .comment_import import IncomingComment, clean_ip, clean_url, store_comments
 from .exceptions import UnreadableExport
 from .models import ImportedItem
@@ -74,7 +74,7 @@ def import_wxr(source, *, on_item=None, size: int | None = None) -> ImportReport
     called after each item, for progress. size: the file's bytes, when source cannot tell.
     """
     report = ImportReport()
-    with transaction.atomic(), bulk_indexing():
+    with temporary_store_on_disk(), transaction.atomic(), bulk_indexing():
         # Only when the table will at least triple: a file imported again rebuilds nothing.
         half = (size or _size_of(source)) // _BYTES_PER_COMMENT // 2
         with (
