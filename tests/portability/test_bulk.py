@@ -83,3 +83,29 @@ def test_a_large_import_drops_the_comment_indexes_and_creates_them_again(monkeyp
     assert _indexes(ImportedItem) == items_before
     assert bulk.rows_outnumbered(Comment, Comment.objects.count() + 1)
     assert not bulk.rows_outnumbered(Comment, Comment.objects.count())
+
+
+def _temp_store() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="an SQLite setting")
+@pytest.mark.django_db(transaction=True)
+def test_the_import_sorts_on_disk_and_gives_the_site_its_memory_temp_store_back(monkeypatch):
+    from commentariat.portability import wxr_import
+
+    site_setting = _temp_store()
+    assert site_setting == 2  # MEMORY, from the settings' init_command
+    during = []
+    real_run = wxr_import._run
+
+    def run_and_look(*args):
+        during.append(_temp_store())
+        return real_run(*args)
+
+    monkeypatch.setattr(wxr_import, "_run", run_and_look)
+    run_command("import_wxr", LANTERN)
+    assert during == [1]  # FILE
+    assert _temp_store() == site_setting
