@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from commentariat.moderation.error_budget import describe_fit, latest_fit
 from commentariat.moderation.spam_filter import min_examples, retrain_from_site, trained_at
 
 
@@ -25,3 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Spam filter retrained on {model.spam_examples} spam and {model.ham_examples} approved comments."
         )
+        fit = latest_fit()
+        if fit is not None:
+            self.stdout.write(describe_fit(fit))
