@@ -162,7 +162,8 @@ def site_decisions() -> list[Decision]:
         .order_by("-decided_at", "-pk")
         .values_list("decided_at", "body", "author_email", "decided_status")[:limit]
     )
-    return [Decision(at, body, email, status == Comment.Status.SPAM) for at, body, email, status in reversed(rows)]
+    spam = Comment.Status.SPAM
+    return [Decision(at, body, email, status == spam) for at, body, email, status in reversed(rows)]
 
 
 def fit_thresholds_to_budget() -> ThresholdFit:
@@ -237,5 +238,6 @@ def describe_fit(fit: ThresholdFit) -> str:
         f"{done}: spam at ≥ {fit.spam_threshold:.3f}, approve at ≤ {fit.ham_threshold:.3f}; "
         f"{fit.auto_share:.1%} expected to be decided automatically, spam published {fit.spam_published:.2%} "
         f"(at most {fit.spam_published_upper:.2%}), good comments caught {fit.good_caught:.2%} "
-        f"(at most {fit.good_caught_upper:.2%}); {fit.decisions} moderator decisions, {fit.scored} scored forward."
+        f"(at most {fit.good_caught_upper:.2%}); {fit.decisions} moderator decisions, "
+        f"{fit.scored} scored forward."
     )

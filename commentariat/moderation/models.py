@@ -365,7 +365,9 @@ class ThresholdFit(models.Model):
     spam_decisions = models.PositiveIntegerField()
     decided_from = models.DateTimeField(null=True, blank=True)
     decided_until = models.DateTimeField(null=True, blank=True)
-    scored = models.PositiveIntegerField(default=0, help_text="Newer decisions scored by a filter trained on older ones.")
+    scored = models.PositiveIntegerField(
+        default=0, help_text="Newer decisions scored by a filter trained on older ones."
+    )
     scored_spam = models.PositiveIntegerField(default=0)
     budget_spam_published = models.FloatField()
     budget_good_caught = models.FloatField()

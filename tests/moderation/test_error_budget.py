@@ -44,12 +44,14 @@ def _history(count: int, *, seed: int = 7) -> list[Decision]:
         n = rng.randrange(1000)
         if rng.random() < 0.4:
             campaign = PITCHES[(i * len(PITCHES) // count + rng.randrange(2)) % len(PITCHES)]
-            body = f"{campaign} http://{rng.choice(HOSTS).format(n=n)} {rng.choice(['!!', 'please', 'now', ''])}"
+            link = rng.choice(HOSTS).format(n=n)
+            body = f"{campaign} http://{link} {rng.choice(['!!', 'please', 'now', ''])}"
             if rng.random() < 0.05:  # spam dressed as a reader
                 body = f"Good analysis of {rng.choice(TOPICS)}, {body}"
             decisions.append(Decision(at, body, f"bot{n}@spam.example", True))
         else:
-            body = f"{rng.choice(OPINIONS).format(n=n)} {rng.choice(TOPICS)}; {rng.choice(TOPICS)} matters more."
+            opinion = rng.choice(OPINIONS).format(n=n)
+            body = f"{opinion} {rng.choice(TOPICS)}; {rng.choice(TOPICS)} matters more."
             if rng.random() < 0.05:  # a reader sharing a link
                 body += f" My notes are on my channel http://notes.example/{n}"
             decisions.append(Decision(at, body, rng.choice(regulars), False))
@@ -82,7 +84,8 @@ def _errors_on_newer(older: list[Decision], newer: list[Decision], thresholds) -
 def test_thresholds_fitted_on_older_decisions_keep_the_budget_on_newer_ones():
     history = _history(900)
     older, newer = history[:600], history[600:]
-    thresholds = choose_thresholds(forward_scores(older), spam_published=0.02, good_caught=0.02, confidence=0.8)
+    scored = forward_scores(older)
+    thresholds = choose_thresholds(scored, spam_published=0.02, good_caught=0.02, confidence=0.8)
     assert 0 < thresholds.ham_threshold < thresholds.spam_threshold < 1
     assert thresholds.spam_published_upper <= 0.02 and thresholds.good_caught_upper <= 0.02
     outcome = _errors_on_newer(older, newer, thresholds)
