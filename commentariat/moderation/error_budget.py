@@ -17,6 +17,12 @@ a few lucky blocks do not spend the budget. With few decisions that bound is wid
 thresholds stay cautious: 0 and 1 mean "never decide automatically". With too few decisions at
 all (ERROR_BUDGET_MIN_DECISIONS, 200; ERROR_BUDGET_MIN_SPAM, 20 of each kind) the current
 thresholds stay and the fit says why.
+
+Only moderators' decisions count (decided_status), never the filter's own: grading the filter by
+its own verdicts would prove nothing. Where the filter already decides most comments, moderators
+see mostly the unsure ones, so the estimates lean pessimistic. Time order is not a new site's
+campaign either: bench/spam_replay.py measures how the fitted thresholds hold on a whole source
+the fit never saw.
 """
 
 import math
