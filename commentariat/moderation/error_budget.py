@@ -208,6 +208,9 @@ def fit_thresholds_to_budget() -> ThresholdFit:
     for field, value in chosen.__dict__.items():
         setattr(fit, field, value)
     with transaction.atomic():
+        # Read again: an admin may have saved the policy while the filters trained, and
+        # update_policy saves the whole row.
+        policy = ModerationPolicy.objects.select_for_update().get(pk=policy.pk)
         if policy.thresholds_follow_budget:
             _apply(policy, fit)
         else:
