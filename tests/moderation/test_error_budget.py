@@ -146,7 +146,7 @@ def admin_client(client, moderator):
 
 
 @pytest.mark.django_db
-def test_too_few_decisions_keep_the_thresholds_and_the_page_says_why(admin_client, post, policy):
+def test_too_few_decisions_keep_the_thresholds_and_the_page_says_why(admin_client, post, policy, capsys):
     _store(post, _history(150))
     call_command("spam_filter", "retrain")
     policy = ModerationPolicy.current()
@@ -154,6 +154,9 @@ def test_too_few_decisions_keep_the_thresholds_and_the_page_says_why(admin_clien
     assert not ModerationAction.objects.filter(kind=ModerationAction.Kind.POLICY).exists()
     page = admin_client.get(reverse("moderation:policy"))
     assertContains(page, "Kept the current thresholds: 150 moderator decisions")
+    capsys.readouterr()
+    call_command("spam_filter", "status")
+    assert "Kept the current thresholds: 150 moderator decisions" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

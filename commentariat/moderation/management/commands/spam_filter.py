@@ -16,6 +16,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Spam filter trained at {when:%Y-%m-%d %H:%M}." if when else "Spam filter not trained yet."
             )
+            if (fit := latest_fit()) is not None:
+                self.stdout.write(describe_fit(fit))
             return
         model = retrain_from_site()
         if model is None:
