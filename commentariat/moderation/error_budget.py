@@ -40,6 +40,7 @@ from .spam_filter import min_examples, train, with_track_record
 
 # Where each forward block starts, as a share of the decisions in time order.
 BLOCK_STARTS = (1 / 3, 1 / 2, 2 / 3, 5 / 6)
+KEPT_FITS = 50
 
 
 @dataclass(frozen=True)
@@ -195,8 +196,7 @@ def fit_thresholds_to_budget() -> ThresholdFit:
             f"Kept the current thresholds: {len(decisions)} moderator decisions ({spam} spam); "
             f"a fit needs at least {fewest}, with {fewest_spam} spam and {fewest_spam} approved."
         )
-        fit.save()
-        return fit
+        return _store(fit)
     scored = forward_scores(decisions)
     fit.scored, fit.scored_spam = len(scored), sum(is_spam for _, is_spam in scored)
     chosen = choose_thresholds(
@@ -215,7 +215,14 @@ def fit_thresholds_to_budget() -> ThresholdFit:
             _apply(policy, fit)
         else:
             fit.note = "Not applied: the policy keeps thresholds set by hand."
-        fit.save()
+        return _store(fit)
+
+
+def _store(fit: ThresholdFit) -> ThresholdFit:
+    """Save the fit; only the latest few are kept (one per retraining would pile up)."""
+    fit.save()
+    stale = ThresholdFit.objects.values_list("pk", flat=True)[KEPT_FITS:]
+    ThresholdFit.objects.filter(pk__in=list(stale)).delete()
     return fit
 
 

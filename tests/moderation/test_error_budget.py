@@ -202,3 +202,13 @@ def test_thresholds_set_by_hand_stay_when_the_policy_says_so(admin_client, post,
     assert (policy.spam_threshold, policy.ham_threshold) == (0.9, 0.2)
     fit = ThresholdFit.objects.get()
     assert fit.is_fitted and not fit.applied and fit.budget_spam_published == 3
+
+
+@pytest.mark.django_db
+def test_only_the_latest_fits_are_kept(policy, monkeypatch):
+    from commentariat.moderation import error_budget
+
+    monkeypatch.setattr(error_budget, "KEPT_FITS", 2)
+    fits = [error_budget.fit_thresholds_to_budget() for _ in range(3)]
+    assert list(ThresholdFit.objects.values_list("pk", flat=True)) == [fits[2].pk, fits[1].pk]
+    assert error_budget.latest_fit() == fits[2]
