@@ -146,13 +146,21 @@ def describe_last_change(comment: Comment) -> str:
 
 
 def restore_from_backup(
-    *, comment: Comment, status: str, decided_status: str, decided_by, decided_at
+    *, comment: Comment, status: str, decided_status: str, decided_by, decided_at, erased_at=None
 ) -> bool:
     """Give back what our own export says of a comment beyond WordPress's statuses: withdrawn by
-    its author (WXR calls it trash), and the last moderator decision. True when anything changed."""
+    its author (WXR calls it trash), erased at its author's request (it stays erased: empty and
+    frozen), and the last moderator decision. True when anything changed."""
+    if erased_at is not None and comment.erased_at is None:
+        erase_at_authors_request(comment=comment)
+        Comment.objects.filter(pk=comment.pk).update(erased_at=erased_at)
+        comment.erased_at = erased_at
+        return True
     changed = False
     with transaction.atomic():
         stored = _locked(comment)
+        if stored.erased_at is not None:
+            return False
         if status == Status.WITHDRAWN and stored.status == Status.REMOVED:
             stored.status_reason = "Deleted by its author."
             _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])
