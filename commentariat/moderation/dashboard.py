@@ -1,0 +1,330 @@
+"""The moderation dashboard's numbers, for the page and the API alike.
+
+Everything is aggregated in the database: a fixed handful of queries, whatever the size of the
+site, each returning at most a few hundred grouped rows (the number of queries is tested).
+
+A comment's history is read from three places. Its *first status* is the status the screener
+gave it: the `before` of its first decision in the audit log (ModerationAction), or, with no
+decision logged, its status now (imports, the demo and system approvals log nothing; a comment
+put back in the queue by hand counts as held). Its *first decision* ends its wait: the first
+approve, spam or remove in the audit log, else the last time its status changed if it is no
+longer pending. A comment held at submission waited in the queue from its creation to its first
+decision; one approved or sent to spam at submission was decided automatically, at once.
+
+The spam filter's quality is measured against moderators' later decisions: a comment the filter
+sent to spam that a moderator approved is a false positive, one it approved that a moderator
+marked spam is a false negative; what moderators left alone counts as right. Comments the rules
+decided without a score (disallowed words, staff) and comments held for review are not the
+filter's decisions. Staff comments and pingbacks are left out of every number.
+"""
+
+import math
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from commentariat.core import clock
+from commentariat.discussion.models import Comment
+
+from . import refusals
+from .models import ModerationAction, Report
+
+WINDOW_DAYS = 30
+PERCENTILES = (50, 90)
+Kind = ModerationAction.Kind
+Status = Comment.Status
+# Decisions that take a comment out of the queue ("back to queue" does not).
+DECISION_KINDS = (Kind.APPROVE, Kind.SPAM, Kind.REMOVE)
+WAIT_BUCKETS = (
+    ("under 1 hour", timedelta(hours=1)),
+    ("1 to 4 hours", timedelta(hours=4)),
+    ("4 to 24 hours", timedelta(hours=24)),
+    ("1 to 3 days", timedelta(days=3)),
+    ("over 3 days", None),
+)
+
+
+def moderation_numbers(*, days: int = WINDOW_DAYS) -> dict:
+    """Every number on the dashboard over the last `days` days, as plain JSON-ready values."""
+    now = clock.now()
+    today = timezone.localdate(now)
+    first_day = today - timedelta(days=days - 1)
+    start = _start_of(first_day)
+    return {
+        "generated_at": now.isoformat(),
+        "window": {"days": days, "first_day": first_day.isoformat(), "last_day": today.isoformat()},
+        "queue": queue_by_day(first_day=first_day, today=today, now=now),
+        "time_to_decision": time_to_decision(start=start, now=now),
+        "automatic": decided_automatically(start=start, now=now),
+        "spam_filter": spam_filter_quality(start=start, now=now),
+        "refusals": refusals_by_reason(),
+        "moderators": actions_per_moderator(start=start),
+        "reports": reports_by_reason(start=start),
+        # Appeals have no model yet: the slot stays empty until they do.
+        "appeals": None,
+    }
+
+
+def with_history(comments: QuerySet) -> QuerySet:
+    """Comments annotated with first_status and first_decision_at (see the module's docstring)."""
+    decisions = ModerationAction.objects.filter(comment=OuterRef("pk"), kind__in=DECISION_KINDS).order_by(
+        "created_at", "pk"
+    )
+    logged_status = decisions.annotate(status_before=KeyTextTransform("status", "before")).values(
+        "status_before"
+    )[:1]
+    first_status = Coalesce(
+        Subquery(logged_status, output_field=CharField()),
+        Case(When(decided_status=Status.PENDING, then=Value(Status.PENDING))),
+        F("status"),
+        output_field=CharField(),
+    )
+    left_queue_at = Case(
+        When(~Q(status=Status.PENDING), then=Coalesce("status_changed_at", "created_at")),
+        output_field=DateTimeField(),
+    )
+    first_decision_at = Coalesce(
+        Subquery(decisions.values("created_at")[:1], output_field=DateTimeField()),
+        left_queue_at,
+        output_field=DateTimeField(),
+    )
+    return comments.annotate(first_status=first_status, first_decision_at=first_decision_at)
+
+
+def _readers_comments() -> QuerySet:
+    return Comment.objects.filter(kind=Comment.Kind.COMMENT, user__isnull=True)
+
+
+def queue_by_day(*, first_day: date, today: date, now: datetime) -> dict:
+    """Per day, the comments waiting for review at its end (at `now` for today) and the oldest one's age.
+
+    One grouped query: held comments by (day created, day decided), where every day before the
+    window is folded into one; a comment waits at the end of day D if created by D and decided after.
+    """
+    before_window = first_day - timedelta(days=1)
+    start = _start_of(first_day)
+    held = with_history(_readers_comments().filter(created_at__lt=now)).filter(first_status=Status.PENDING)
+    groups = (
+        held.filter(
+            Q(first_decision_at__gte=start) | Q(first_decision_at__isnull=True, status=Status.PENDING)
+        )
+        .annotate(
+            day_created=Case(
+                When(created_at__lt=start, then=Value(before_window)),
+                default=TruncDate("created_at"),
+                output_field=DateField(),
+            ),
+            day_decided=TruncDate("first_decision_at"),
+        )
+        .values("day_created", "day_decided")
+        .annotate(comments=Count("pk"), oldest=Min("created_at"))
+        .order_by()
+    )
+    groups = list(groups)
+    result = []
+    for offset in range((today - first_day).days + 1):
+        day = first_day + timedelta(days=offset)
+        end = now if day == today else _start_of(day + timedelta(days=1))
+        waiting = [
+            g for g in groups
+            if _as_date(g["day_created"]) <= day and (g["day_decided"] is None or _as_date(g["day_decided"]) > day)
+        ]  # fmt: skip
+        oldest = min((g["oldest"] for g in waiting), default=None)
+        result.append({
+            "day": day.isoformat(),
+            "size": sum(g["comments"] for g in waiting),
+            "oldest_waiting_seconds": _seconds(end - oldest) if oldest else None,
+        })  # fmt: skip
+    return {
+        "days": result,
+        "size_now": result[-1]["size"],
+        "oldest_now_seconds": result[-1]["oldest_waiting_seconds"],
+    }
+
+
+def time_to_decision(*, start: datetime, now: datetime) -> dict:
+    """How long comments created in the window waited for their first decision: percentiles and buckets.
+
+    Comments decided at submission count as decided at once; percentiles are nearest-rank.
+    """
+    created = with_history(_readers_comments().filter(created_at__gte=start, created_at__lt=now))
+    held = created.filter(first_status=Status.PENDING, first_decision_at__isnull=False)
+    buckets, lower = {}, None
+    for n, (_, upper) in enumerate(WAIT_BUCKETS):
+        condition = Q(first_status=Status.PENDING, first_decision_at__isnull=False)
+        if lower is not None:
+            condition &= Q(first_decision_at__gte=F("created_at") + lower)
+        if upper is not None:
+            condition &= Q(first_decision_at__lt=F("created_at") + upper)
+        buckets[f"bucket_{n}"] = Count("pk", filter=condition)
+        lower = upper
+    counts = created.aggregate(
+        automatic=Count("pk", filter=Q(first_status__in=[Status.APPROVED, Status.SPAM])), **buckets
+    )
+    held_decided = sum(counts[f"bucket_{n}"] for n in range(len(WAIT_BUCKETS)))
+    automatic = counts["automatic"]
+    waits = held.annotate(
+        wait=ExpressionWrapper(F("first_decision_at") - F("created_at"), output_field=DurationField())
+    ).order_by("wait", "pk")
+    answer = {
+        "decided": automatic + held_decided,
+        "decided_automatically": automatic,
+        "held_decided": held_decided,
+    }
+    for percentile in PERCENTILES:
+        answer[f"p{percentile}_seconds"] = _percentile(waits, percentile, total=automatic + held_decided,
+                                                       zeros=automatic)  # fmt: skip
+        answer[f"held_p{percentile}_seconds"] = _percentile(waits, percentile, total=held_decided, zeros=0)
+    answer["buckets"] = [
+        {"label": label, "comments": counts[f"bucket_{n}"]} for n, (label, _) in enumerate(WAIT_BUCKETS)
+    ]
+    return answer
+
+
+def decided_automatically(*, start: datetime, now: datetime) -> dict:
+    """Per day created, how many comments the rules and the filter decided at submission, and how many were held."""
+    rows = (
+        with_history(_readers_comments().filter(created_at__gte=start, created_at__lt=now))
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(
+            automatic=Count("pk", filter=Q(first_status__in=[Status.APPROVED, Status.SPAM])),
+            held=Count("pk", filter=Q(first_status=Status.PENDING)),
+        )
+        .order_by("day")
+    )
+    by_day = {_as_date(row["day"]): row for row in rows}
+    first_day = timezone.localdate(start)
+    days = []
+    for offset in range((timezone.localdate(now) - first_day).days + 1):
+        day = first_day + timedelta(days=offset)
+        row = by_day.get(day, {"automatic": 0, "held": 0})
+        days.append({"day": day.isoformat(), "automatic": row["automatic"], "held": row["held"],
+                     "share": _share(row["automatic"], row["automatic"] + row["held"])})  # fmt: skip
+    automatic = sum(day["automatic"] for day in days)
+    held = sum(day["held"] for day in days)
+    return {"automatic": automatic, "held": held, "share": _share(automatic, automatic + held), "days": days}
+
+
+def spam_filter_quality(*, start: datetime, now: datetime) -> dict:
+    """The filter's decisions in the window against moderators' later ones: precision and recall for spam."""
+    scored = with_history(
+        _readers_comments().filter(created_at__gte=start, created_at__lt=now, spam_score__isnull=False)
+    )
+    said_spam = Q(first_status=Status.SPAM)
+    said_fine = Q(first_status=Status.APPROVED)
+    counts = scored.aggregate(
+        said_spam=Count("pk", filter=said_spam),
+        said_fine=Count("pk", filter=said_fine),
+        false_positives=Count("pk", filter=said_spam & Q(decided_status=Status.APPROVED)),
+        false_negatives=Count("pk", filter=said_fine & Q(decided_status=Status.SPAM)),
+    )
+    true_positives = counts["said_spam"] - counts["false_positives"]
+    return {
+        **counts,
+        "true_positives": true_positives,
+        "precision": _share(true_positives, counts["said_spam"]),
+        "recall": _share(true_positives, true_positives + counts["false_negatives"]),
+    }
+
+
+def refusals_by_reason() -> dict:
+    """Comments refused before they were stored, per reason, over the days the counts are kept."""
+    days = refusals.summary(days=refusals.RETENTION_DAYS)
+    totals = dict.fromkeys(refusals.REASONS, 0)
+    for day in days:
+        for row in day["rows"]:
+            totals[row["reason"]] += row["count"]
+    return {
+        "days": refusals.RETENTION_DAYS,
+        "total": sum(totals.values()),
+        "reasons": [{"reason": reason, "label": refusals.REASONS[reason], "comments": count}
+                    for reason, count in totals.items()],
+    }  # fmt: skip
+
+
+def actions_per_moderator(*, start: datetime) -> list[dict]:
+    """Each moderator's logged actions in the window: decisions by kind, and everything else together."""
+    rows = (
+        ModerationAction.objects.filter(created_at__gte=start, actor__isnull=False)
+        .values("actor", "actor__username", "actor__first_name", "actor__last_name", "kind")
+        .annotate(actions=Count("pk"))
+        .order_by()
+    )
+    moderators: dict[int, dict] = {}
+    for row in rows:
+        full_name = f"{row['actor__first_name']} {row['actor__last_name']}".strip()
+        entry = moderators.setdefault(row["actor"], {
+            "name": full_name or row["actor__username"], "actions": 0, "approve": 0, "spam": 0, "remove": 0, "other": 0,
+        })  # fmt: skip
+        entry["actions"] += row["actions"]
+        entry[row["kind"] if row["kind"] in DECISION_KINDS else "other"] += row["actions"]
+    return sorted(moderators.values(), key=lambda entry: (-entry["actions"], entry["name"]))
+
+
+def reports_by_reason(*, start: datetime) -> dict:
+    """Readers' reports filed in the window, per reason, with how many are still open."""
+    rows = {
+        row["reason"]: row
+        for row in Report.objects.filter(created_at__gte=start)
+        .values("reason")
+        .annotate(reports=Count("pk"), open=Count("pk", filter=Q(resolved_at__isnull=True)))
+        .order_by()
+    }
+    reasons = [
+        {"reason": reason, "label": label, "reports": rows.get(reason, {}).get("reports", 0),
+         "open": rows.get(reason, {}).get("open", 0)}
+        for reason, label in Report.Reason.choices
+    ]  # fmt: skip
+    return {
+        "total": sum(r["reports"] for r in reasons),
+        "open": sum(r["open"] for r in reasons),
+        "reasons": reasons,
+    }
+
+
+def _percentile(waits: QuerySet, percentile: int, *, total: int, zeros: int) -> int | None:
+    """The nearest-rank percentile of `zeros` instant decisions followed by the sorted waits; one query at most."""
+    if not total:
+        return None
+    rank = max(math.ceil(percentile / 100 * total), 1) - 1
+    if rank < zeros:
+        return 0
+    found = list(waits.values_list("wait", flat=True)[rank - zeros : rank - zeros + 1])
+    return _seconds(found[0]) if found else None
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _as_date(value) -> date:
+    # SQLite hands TruncDate back as a date; a folded Value may come back as text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(int(delta.total_seconds()), 0)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
