@@ -1,7 +1,8 @@
 """The moderation dashboard's numbers, for the page and the API alike.
 
-Everything is aggregated in the database: a fixed handful of queries, whatever the size of the
-site, each returning at most a few hundred grouped rows (the number of queries is tested).
+Everything is aggregated in the database: six queries whatever the size of the site (tested),
+each returning grouped rows, except the waits of held comments decided in the window, which come
+back as one number each, sorted, for exact percentiles.
 
 A comment's history is read from three places. Its *first status* is the status the screener
 gave it: the `before` of its first decision in the audit log (ModerationAction), or, with no
@@ -200,7 +201,7 @@ def time_to_decision(*, start: datetime, now: datetime, automatic: int) -> dict:
         "held_decided": len(waits),
     }
     for percentile in PERCENTILES:
-        answer[f"p{percentile}_seconds"] = _percentile([0] * automatic + waits, percentile)
+        answer[f"p{percentile}_seconds"] = _percentile(waits, percentile, zeros=automatic)
         answer[f"held_p{percentile}_seconds"] = _percentile(waits, percentile)
     lower, buckets = 0, []
     for label, upper in WAIT_BUCKETS:
@@ -313,11 +314,13 @@ def reports_by_reason(*, start: datetime) -> dict:
     }
 
 
-def _percentile(ordered: list[int], percentile: int) -> int | None:
-    """The nearest-rank percentile of values sorted in ascending order."""
-    if not ordered:
+def _percentile(ordered: list[int], percentile: int, *, zeros: int = 0) -> int | None:
+    """The nearest-rank percentile of `zeros` zeros followed by `ordered`, values sorted ascending."""
+    total = zeros + len(ordered)
+    if not total:
         return None
-    return ordered[max(math.ceil(percentile / 100 * len(ordered)), 1) - 1]
+    rank = max(math.ceil(percentile / 100 * total), 1) - 1
+    return 0 if rank < zeros else ordered[rank - zeros]
 
 
 def _start_of(day: date) -> datetime:
