@@ -25,8 +25,13 @@ class Point:
     shown: str  # the value as people read it ("3 h 20 min", "42 %")
 
 
+def _count(value: float) -> str:
+    """A count on an axis: whole numbers only."""
+    return f"{value:.0f}"
+
+
 def bar_chart(*, chart_id: str, title: str, description: str, points: Sequence[Point],
-              axis: Callable[[float], str] = str, tick_every: int = 5) -> SafeString:  # fmt: skip
+              axis: Callable[[float], str] = _count, tick_every: int = 5) -> SafeString:  # fmt: skip
     """Vertical bars, one per point (days, oldest first), with an axis labelled by `axis`."""
     top = _scale_top(points)
     step = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
@@ -45,7 +50,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, points: Sequence[P
 
 
 def line_chart(*, chart_id: str, title: str, description: str, points: Sequence[Point],
-               axis: Callable[[float], str] = str, tick_every: int = 5) -> SafeString:  # fmt: skip
+               axis: Callable[[float], str] = _count, tick_every: int = 5) -> SafeString:  # fmt: skip
     """A line through the points (days, oldest first), broken where a day has no value."""
     top = _scale_top(points)
     step = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
@@ -82,7 +87,7 @@ def horizontal_bar_chart(
             '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>'
             '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
             '<text class="chart-value" x="{}" y="{}">{}</text>',
-            label_width - 8, y + 15, _short(point.label, 30), label_width, y + 3, _n(length), row - 8,
+            label_width - 8, y + 15, _short(point.label, 26), label_width, y + 3, _n(length), row - 8,
             point.label, point.shown, _n(label_width + length + 6), y + 15, point.shown,
         ))  # fmt: skip
     return _figure(chart_id, title, description, mark_safe("".join(rows)), points, height)
@@ -106,6 +111,8 @@ def _figure(chart_id: str, title: str, description: str, body: SafeString, point
 def _y_axis(top: float, axis: Callable[[float], str]) -> SafeString:
     ticks = []
     for fraction in (0, 0.5, 1):
+        if top * fraction % 1 and axis is _count:
+            continue  # counts: no line at 0.5 of a comment
         y = HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * fraction
         ticks.append(format_html(
             '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
@@ -116,12 +123,13 @@ def _y_axis(top: float, axis: Callable[[float], str]) -> SafeString:
 
 
 def _x_labels(points: Sequence[Point], step: float, every: int) -> SafeString:
-    # Every `every`-th label, counted from the newest, so that the last day is always named.
+    # Every `every`-th day, counted from the newest so that the last day is always named, as
+    # month-day: the year would not fit under a bar.
     last = len(points) - 1
     return format_html_join(
         "",
         '<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((_n(LEFT + n * step + step / 2), HEIGHT - 10, _short(p.label, 10))
+        ((_n(LEFT + n * step + step / 2), HEIGHT - 10, p.label[-5:])
          for n, p in enumerate(points) if (last - n) % every == 0),
     )  # fmt: skip
 
