@@ -8,6 +8,7 @@ from commentariat.core.health import healthz
 from commentariat.core.views import favicon, robots_txt
 from commentariat.discussion.urls import page_urlpatterns
 from commentariat.moderation.views import own_data
+from commentariat.moderation.views.appeals import appeal
 from commentariat.moderation.views.reports import report_comment
 from commentariat.publishing.sitemaps import PostSitemap
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("moderation/", include("commentariat.moderation.urls")),
     path("comments/<int:pk>/report/", report_comment, name="comment-report"),
     path("comments/my-data/", own_data.ask, name="own-data"),
+    path("comments/appeal/<str:token>/", appeal, name="appeal"),
     path("comments/my-data/<str:token>/", own_data.link, name="own-data-link"),
     path("", include("commentariat.discussion.urls")),
     path("", include("commentariat.exports.urls")),

@@ -164,6 +164,8 @@ class ModerationAction(models.Model):
         PICK = "pick", "Picked (or unpicked) as an editors' pick"
         DATA_EXPORT = "data_export", "A commenter downloaded their comments"
         DATA_ERASURE = "data_erasure", "A commenter erased their comments"
+        STATEMENT = "statement", "Sent a statement of reasons"
+        APPEAL = "appeal", "Decided an appeal"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -337,3 +339,35 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class Statement(models.Model):
+    """A statement of reasons mailed to a comment's author after a removal, with one appeal.
+
+    (What the EU Digital Services Act asks of hosting services; optional: a moderator chooses to
+    send one.) Open appeals are those appealed and not yet decided.
+    """
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "Removal upheld"
+        REINSTATED = "reinstated", "Comment reinstated"
+
+    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="statements")
+    rule = models.CharField(max_length=300)
+    explanation = models.TextField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    appeal_text = models.TextField(blank=True)
+    appealed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    outcome = models.CharField(max_length=12, choices=Outcome, blank=True)
+    outcome_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appealed_at", "pk"]
+
+    def __str__(self):
+        return f"statement on comment {self.comment_id}"

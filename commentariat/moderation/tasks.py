@@ -35,3 +35,13 @@ def send_own_data_link(*, email: str, attempt: int = 0) -> bool:
     from .own_data import send_link_now
 
     return send_or_wait(lambda: send_link_now(email), task=send_own_data_link, attempt=attempt, email=email)
+
+
+@task()
+def send_appeal_mail(*, statement_id: int, kind: str, attempt: int = 0) -> bool:
+    from commentariat.core.mail_retry import send_or_wait
+
+    from .appeals import send_mail_now
+
+    return send_or_wait(lambda: send_mail_now(statement_id, kind), task=send_appeal_mail, attempt=attempt,
+                        statement_id=statement_id, kind=kind)  # fmt: skip

@@ -21,8 +21,10 @@ from ..forms import (
     ReplyForm,
     ShortcutsForm,
 )
+from ..appeals import may_send_statement
 from ..models import DigestSubscriber, ModerationAction, ModeratorPreferences
 from ..queue import active_claims, pending_count, queue_comments, reported_count
+from .appeals import StatementForm
 from .common import PAGE_SIZE, _answer, _ids, _items, _redirect_back, _wants_json, staff_view
 
 
@@ -72,6 +74,9 @@ def comment_detail(request, pk):
             "reply_form": ReplyForm(),
             "shortcuts": preferences.shortcuts,
             "keys": preferences.key_labels(),
+            "may_send_statement": may_send_statement(comment),
+            "statements": list(comment.statements.all()),
+            "statement_form": StatementForm(),
         },
     )
 
