@@ -231,8 +231,11 @@ class ReportsOut(Schema):
 
 
 class AppealsOut(Schema):
-    total: int
+    statements: int = Field(description="Statements of reasons mailed to authors of removed comments.")
+    appeals: int
     open: int
+    upheld: int
+    reinstated: int
 
 
 class DashboardOut(Schema):
@@ -245,4 +248,4 @@ class DashboardOut(Schema):
     refusals: RefusalsOut
     moderators: list[ModeratorActionsOut]
     reports: ReportsOut
-    appeals: AppealsOut | None = Field(description="Empty until the site records appeals.")
+    appeals: AppealsOut

@@ -1,6 +1,6 @@
 """The moderation dashboard's numbers, for the page and the API alike.
 
-Everything is aggregated in the database: five queries whatever the size of the site (tested),
+Everything is aggregated in the database: six queries whatever the size of the site (tested),
 each returning grouped rows, except the waits of held comments decided in the window, which come
 back as one number each, sorted, for exact percentiles.
 
@@ -48,7 +48,7 @@ from commentariat.core import clock
 from commentariat.discussion.models import Comment
 
 from . import refusals
-from .models import ModerationAction, Report
+from .models import ModerationAction, Report, Statement
 
 WINDOW_DAYS = 30
 PERCENTILES = (50, 90)
@@ -83,8 +83,7 @@ def moderation_numbers(*, days: int = WINDOW_DAYS) -> dict:
         "refusals": refusals_by_reason(),
         "moderators": actions_per_moderator(start=start),
         "reports": reports_by_reason(start=start),
-        # Appeals have no model yet: the slot stays empty until they do.
-        "appeals": None,
+        "appeals": appeals_in_window(start=start),
     }
 
 
@@ -324,6 +323,18 @@ def reports_by_reason(*, start: datetime) -> dict:
         "open": sum(r["open"] for r in reasons),
         "reasons": reasons,
     }
+
+
+def appeals_in_window(*, start: datetime) -> dict:
+    """Statements of reasons sent in the window, and the appeals made in it with what became of them."""
+    appealed = Q(appealed_at__gte=start)
+    return Statement.objects.filter(Q(sent_at__gte=start) | appealed).aggregate(
+        statements=Count("pk", filter=Q(sent_at__gte=start)),
+        appeals=Count("pk", filter=appealed),
+        open=Count("pk", filter=appealed & Q(outcome="")),
+        upheld=Count("pk", filter=appealed & Q(outcome=Statement.Outcome.UPHELD)),
+        reinstated=Count("pk", filter=appealed & Q(outcome=Statement.Outcome.REINSTATED)),
+    )
 
 
 def _percentile(ordered: list[int], percentile: int, *, zeros: int = 0) -> int | None:

@@ -15,7 +15,7 @@ from commentariat.api.models import ApiToken
 from commentariat.discussion.models import Comment
 from commentariat.discussion.refusals import Refusal
 from commentariat.moderation import dashboard, refusals
-from commentariat.moderation.models import ModerationAction, ModerationPolicy, Report
+from commentariat.moderation.models import ModerationAction, ModerationPolicy, Report, Statement
 from commentariat.moderation.services import decide_comment
 from tests.factories import make_comment
 
@@ -82,6 +82,14 @@ def history(post, moderator, second_moderator):
     Report.objects.create(comment=waiting, reason=Report.Reason.ABUSE, created_at=at(6, 14, 22),
                           resolved_at=at(6, 14, 23), resolution="approved")  # fmt: skip
     Report.objects.create(comment=waiting, reason=Report.Reason.ABUSE, created_at=at(4, 1))
+    for sent, appealed, outcome in [
+        (at(6, 14, 8), at(6, 14, 12), "upheld"),
+        (at(6, 14, 9), at(6, 15, 1), ""),
+        (at(6, 14, 10), None, ""),
+        (at(4, 2), at(4, 3), "reinstated"),
+    ]:
+        Statement.objects.create(comment=slow, rule="No spam", explanation="An advert.", sent_at=sent,
+                                 appealed_at=appealed, outcome=outcome)  # fmt: skip
     refusals.record(Refusal(reason="flood", post_id=post.pk, post_title=post.title, author_name="F",
                             author_email="flood@example.org", ip_address="192.0.2.9", excerpt="again"))  # fmt: skip
     return waiting
@@ -129,7 +137,7 @@ def test_the_filter_is_judged_by_moderators_later_decisions(history, frozen_now)
                        "false_negatives": 1, "precision": 0.5, "recall": 0.5}  # fmt: skip
 
 
-def test_moderators_reports_refusals_and_the_empty_appeals_slot(history, frozen_now):
+def test_moderators_reports_refusals_and_appeals(history, frozen_now):
     numbers = dashboard.moderation_numbers()
     assert numbers["moderators"] == [
         {"name": "Mona Moderator", "actions": 4, "approve": 2, "spam": 0, "remove": 1, "other": 1},
@@ -140,7 +148,7 @@ def test_moderators_reports_refusals_and_the_empty_appeals_slot(history, frozen_
     assert reports["spam"] == (1, 1) and reports["abuse"] == (1, 0) and reports["illegal"] == (0, 0)
     by_reason = {row["reason"]: row["comments"] for row in numbers["refusals"]["reasons"]}
     assert by_reason["flood"] == 1 and numbers["refusals"]["total"] == 1
-    assert numbers["appeals"] is None
+    assert numbers["appeals"] == {"statements": 3, "appeals": 2, "open": 1, "upheld": 1, "reinstated": 0}
 
 
 def test_the_number_of_queries_does_not_grow_with_the_site(post, moderator, second_moderator, frozen_now):
@@ -150,7 +158,7 @@ def test_the_number_of_queries_does_not_grow_with_the_site(post, moderator, seco
         return len(captured)
 
     # One query per figure, whatever the size of the history.
-    assert queries() == 5
+    assert queries() == 6
     for n in range(30):
         comment = _comment(
             post, created_at=at(5, 20 + n % 10, n % 24), mode="hold_none" if n % 3 else "hold_all"
@@ -162,7 +170,7 @@ def test_the_number_of_queries_does_not_grow_with_the_site(post, moderator, seco
             at(6, 1 + n % 9),
         )
         Report.objects.create(comment=comment, reason=Report.Reason.choices[n % 5][0], created_at=at(6, 2))
-    assert queries() == 5
+    assert queries() == 6
 
 
 # The page and the API, as moderators meet them.
@@ -204,12 +212,12 @@ def test_every_chart_is_valid_svg_named_by_its_title_with_the_numbers_as_a_table
 ):
     html = moderator_client.get("/moderation/dashboard/").content.decode()
     charts = _svgs(html)
-    assert len(charts) == 7
+    assert len(charts) == 8
     for svg in charts:
         title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
         assert svg.get("role") == "img" and title is not None and title.text and desc is not None
         assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
-    assert html.count('<details class="chart-data">') == 7
+    assert html.count('<details class="chart-data">') == 8
     assert "<dd>1</dd>" in html  # waiting now
     assert "Mona Moderator" in html and "50.0% (of 2 it called spam)" in html
 
@@ -220,7 +228,7 @@ def test_hostile_names_stay_inert_in_the_charts(moderator_client, moderator, fro
     ModerationAction.objects.create(kind=ModerationAction.Kind.NOTE, actor=moderator, created_at=NOW)
     html = moderator_client.get("/moderation/dashboard/").content.decode()
     assert "<script>alert(1)" not in html and "<svg onload" not in html
-    assert len(_svgs(html)) == 7  # still well-formed
+    assert len(_svgs(html)) == 8  # still well-formed
 
 
 def test_the_dashboard_renders_from_the_demo_site(moderator_client):
@@ -228,7 +236,7 @@ def test_the_dashboard_renders_from_the_demo_site(moderator_client):
     response = moderator_client.get("/moderation/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert len(_svgs(html)) == 6 and "No moderator acted in this period." in html  # the demo logs no action
+    assert len(_svgs(html)) == 7 and "No moderator acted in this period." in html  # the demo logs no action
     numbers = dashboard.moderation_numbers()
     assert numbers["queue"]["size_now"] == Comment.objects.filter(status=Comment.Status.PENDING).count()
 

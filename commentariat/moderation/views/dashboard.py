@@ -7,6 +7,11 @@ from .. import dashboard
 from ..charts import Point, bar_chart, horizontal_bar_chart, line_chart
 from .common import staff_view
 
+APPEAL_ROWS = (
+    ("statements", "Statements of reasons sent"), ("appeals", "Appealed"), ("open", "Still open"),
+    ("upheld", "Removal upheld"), ("reinstated", "Comment reinstated"),
+)  # fmt: skip
+
 
 @staff_view()
 def moderation_dashboard(request):
@@ -84,6 +89,13 @@ def charts_for(numbers: dict) -> dict[str, SafeString]:
             description=f"Reports filed in the period; {numbers['reports']['open']} still open.",
             points=[Point(r["label"], r["reports"], f"{r['reports']} ({r['open']} open)")
                     for r in numbers["reports"]["reasons"]],
+        ),
+        "appeals": horizontal_bar_chart(
+            chart_id="chart-appeals", title="Appeals against removals",
+            description=f"{numbers['appeals']['statements']} statements of reasons sent in the period; "
+                        "the appeals made in it, and what became of them.",
+            points=[Point(label, numbers["appeals"][key], str(numbers["appeals"][key]))
+                    for key, label in APPEAL_ROWS],
         ),
     }  # fmt: skip
 
