@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: serve test venv chromium fonts-subset bench clean
+.PHONY: serve test venv chromium axe fonts-subset bench clean
 
 # Debian's python3 lacks ensurepip until python3-venv is installed; as root, install it.
 $(BIN)/python:
@@ -33,7 +33,7 @@ serve: $(VENV)/.installed fonts-subset
 	$(BIN)/commentariat load-demo-site
 	exec $(BIN)/commentariat serve --port $(PORT)
 
-test: $(VENV)/.installed-test chromium fonts-subset
+test: $(VENV)/.installed-test chromium axe fonts-subset
 	$(BIN)/pytest
 
 # Browser tests drive Debian's Chromium; without it (and without root to install it) they skip with a message.
@@ -43,6 +43,15 @@ chromium:
 	  apt-get -o DPkg::Lock::Timeout=600 install -y chromium || \
 	  { apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }; \
 	else echo "Chromium is not installed and this is not root: the browser tests will be skipped."; fi
+
+# The accessibility tests inject axe-core (npm registry) into Chromium; without npm they skip with a message.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe:
+	@if [ -f $(AXE) ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  npm install --prefix .cache/axe --no-save --no-audit --no-fund --silent axe-core@4 || \
+	  echo "npm could not install axe-core: the accessibility tests will be skipped."; \
+	else echo "npm is not installed: the accessibility tests (axe-core) will be skipped."; fi
 
 # PDFs render ~30% faster when WeasyPrint can subset fonts with HarfBuzz; without it, fontTools does it.
 fonts-subset:

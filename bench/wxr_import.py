@@ -8,8 +8,9 @@ with `commentariat import-wxr` into a fresh SQLite site and, when PostgreSQL ans
 127.0.0.1:5432, into a fresh PostgreSQL database; exports the SQLite site with
 `commentariat export-wxr`. Each command runs in its own process, whose peak resident memory
 is read from the kernel (wait4). The reference measured in the same run is lxml reading the
-same file and doing nothing else. Goal on the development machine: import ≤ 60 s and
-≤ 300 MB peak on SQLite.
+same file and doing nothing else; then the same file is imported again (which must change
+nothing). Goal on the development machine: import ≤ 30 s and ≤ 100 MB peak on SQLite. The
+machine's load average is printed with the table: the reference row absorbs part of it.
 """
 
 import argparse
@@ -24,6 +25,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 VENV_BIN = Path(sys.executable).parent
+GOAL_SECONDS, GOAL_MB = 30, 100
+CPU_SECONDS: list[float] = []
 WORDS = (
     "rent council budget housing rates market policy vote street square winter summer city "
     "argument evidence source figure data tenant landlord zoning transit school wage price "
@@ -99,12 +102,16 @@ def generate(path: Path, posts: int, comments_per_post: int, seed: int = 7) -> N
 
 
 def run(args: list[str], env: dict) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB of the process (children excluded) and its exit code."""
+    """Wall seconds, peak RSS in MB of the process (children excluded) and its exit code.
+
+    The CPU seconds it used go to CPU_SECONDS: on a machine shared with other work they say
+    more than the wall clock."""
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
+    CPU_SECONDS.append(usage.ru_utime + usage.ru_stime)
     if code != 0:
         sys.stderr.write(process.stderr.read().decode())
     return elapsed, usage.ru_maxrss / 1024, code
@@ -149,6 +156,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--comments-per-post", type=int, default=50)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-export", action="store_true")
     options = parser.parse_args()
     commentariat = str(VENV_BIN / "commentariat")
     work = Path(tempfile.mkdtemp(prefix="commentariat-wxr-"))
@@ -180,11 +188,16 @@ def main() -> None:
                 if code != 0:
                     note = "FAILED"
                 elif label == "SQLite":
-                    note = "met" if seconds <= 60 and rss <= 300 else "MISSED"
+                    note = "met" if seconds <= GOAL_SECONDS and rss <= GOAL_MB else "MISSED"
                 else:
                     note = ""
                 rows.append((f"import-wxr on {label}", seconds, rss, note))
                 if label == "SQLite":
+                    seconds, rss, code = run([commentariat, "import-wxr", str(wxr)], env)
+                    rows.append(
+                        ("import-wxr again (nothing changes)", seconds, rss, "" if code == 0 else "FAILED")
+                    )
+                if label == "SQLite" and not options.no_export:
                     out = work / "export.xml"
                     seconds, rss, code = run([commentariat, "export-wxr", "--output", str(out)], env)
                     rows.append(("export-wxr from SQLite", seconds, rss, "" if code == 0 else "FAILED"))
@@ -195,10 +208,14 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     reference = rows[0][1]
-    print("\n| step | seconds | × reference | peak RSS MB | goal (≤ 60 s, ≤ 300 MB on SQLite) |")
-    print("| --- | ---: | ---: | ---: | --- |")
-    for label, seconds, rss, note in rows:
-        print(f"| {label} | {seconds:,.1f} | {seconds / reference:,.1f} | {rss:,.0f} | {note} |")
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"\nLoad average (1, 5, 15 min) at the end: {load}; {os.cpu_count()} CPUs")
+    print(
+        f"| step | seconds | CPU seconds | × reference | peak RSS MB | goal (≤ {GOAL_SECONDS} s, ≤ {GOAL_MB} MB on SQLite) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for (label, seconds, rss, note), cpu in zip(rows, CPU_SECONDS, strict=True):
+        print(f"| {label} | {seconds:,.1f} | {cpu:,.1f} | {seconds / reference:,.1f} | {rss:,.0f} | {note} |")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ def commentariat(data_dir, *args, extra_env=None, check=True) -> subprocess.Comp
         env=operator_env(data_dir, extra_env),
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # a guard against a hang, not a speed test: a loaded CI machine is slow
         check=check,
     )
 

@@ -103,7 +103,7 @@ def _public_surfaces(site) -> list[str]:
         url, url, f"{url}?cpage=1", f"{url}feed/", f"{url}feed/atom/", f"{url}print/", f"{url}print/?comments=1",
         f"{url}email/",
         "/api/posts", f"/api/posts/{public.pk}", f"/api/posts/{public.pk}/comments",
-        f"/embed/thread?url={EMBED_PAGE}",
+        f"/embed/thread?url={EMBED_PAGE}", f"/live/posts/{public.pk}/comments/?after=0",
     ]  # fmt: skip
 
 
@@ -171,6 +171,7 @@ def test_hidden_posts_own_addresses_answer_404_or_the_password_form(site):
             assert f"qw{state}body" not in body and f"qw{state}comment" not in body, url + suffix
         assert reader.get(f"/api/posts/{post.pk}").status_code == 404
         assert reader.get(f"/api/posts/{post.pk}/comments").status_code == 404
+        assert reader.get(f"/live/posts/{post.pk}/comments/?after=0").status_code == 404
         assert reader.get(f"/search/result/{post.pk}/").status_code == 404
         comment = post.comments.get()
         assert f"qw{state}comment" not in reader.get(f"/comments/{comment.pk}/").content.decode()

@@ -27,6 +27,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
+from . import compression
+from .archive_mode import is_static_archive
 from .form_timing import started_token
 from .page_versions import CacheVersions, FileVersions
 
@@ -212,11 +214,35 @@ def punch_holes(segments: tuple[bytes, ...], csrf_token) -> bytes:
     """The stored page with this reader's CSRF token and a fresh form start time."""
     if len(segments) == 1:
         return segments[0]
+    return b"".join(_filled(segments, csrf_token))
+
+
+def _filled(segments: tuple[bytes, ...], csrf_token) -> list[bytes]:
     holes = {_CSRF_MARKER_BYTES: csrf_token().encode(), _STARTED_MARKER_BYTES: started_token().encode()}
-    return b"".join(holes.get(segment, segment) for segment in segments)
+    return [holes.get(segment, segment) for segment in segments]
+
+
+_HOLES = frozenset((_CSRF_MARKER_BYTES, _STARTED_MARKER_BYTES))
+_deflated: dict[str, tuple] = {}  # page key → its fixed pieces deflated once (compression.py)
+
+
+def compressed_hit(page_key: str, segments: tuple[bytes, ...], csrf_token, encoding: str | None) -> bytes:
+    """A hit's body with this reader's holes filled, compressed as encoding (or not, for None)."""
+    if encoding is None:
+        return punch_holes(segments, csrf_token)
+    if encoding == "br":
+        return compression.compress(punch_holes(segments, csrf_token), "br")
+    pieces = _deflated.get(page_key)
+    if pieces is None:
+        if len(_deflated) >= _LOCAL_PAGES:
+            _deflated.pop(next(iter(_deflated)))
+        pieces = _deflated[page_key] = compression.deflate_pieces(segments, _HOLES)
+    return compression.gzip_joined(_filled(segments, csrf_token), pieces)
 
 
 def _cacheable_request(request) -> bool:
+    if is_static_archive(request):  # an archive page must never reach readers, nor they it
+        return False
     return settings.COMMENTARIAT["PAGE_CACHE"] and cacheable(request.method, request.COOKIES)
 
 
@@ -262,7 +288,7 @@ def _remember_locally(key: str, page) -> None:
 
 def _serve(request, page: tuple[tuple[bytes, ...], str], *, hit: bool) -> HttpResponse:
     body, etag = page
-    if request.headers.get("If-None-Match") == etag:
+    if compression.etag_matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(

@@ -23,7 +23,8 @@ from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.http import http_date
 
-from .page_cache import STORED_KEY, _address, cacheable, local_headers, lookup, personal_cookies, punch_holes
+from .compression import chosen_encoding, etag_matches, weak_etag
+from .page_cache import STORED_KEY, _address, cacheable, compressed_hit, local_headers, lookup, personal_cookies
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ try:  # Django's own CSRF helpers; without them this layer steps aside and Djang
 except ImportError:  # pragma: no cover - a future Django
     CSRF_ALLOWED_CHARS = None
 
-_PER_REQUEST_HEADERS = {"set-cookie", "content-length", "etag", "x-page-cache", "date"}
+# Content-Encoding too: each hit is compressed as its own reader's browser accepts.
+_PER_REQUEST_HEADERS = {"set-cookie", "content-length", "etag", "x-page-cache", "date", "content-encoding"}
 
 
 class _Settings:
@@ -150,11 +152,14 @@ def answer_from_cache(environ):
         if headers is None:
             return None
         local_headers[page_key] = headers
-    headers = [*headers, ("ETag", etag), ("X-Page-Cache", "hit")]
-    if environ.get("HTTP_IF_NONE_MATCH") == etag:
+    encoding = chosen_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    headers = [*headers, ("ETag", weak_etag(etag) if encoding else etag), ("X-Page-Cache", "hit")]
+    if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
         return "304 Not Modified", headers, b""
     secret, cookie_header = _csrf_secret(cookies.get(config.csrf_cookie, ""), config)
-    body = punch_holes(body, lambda: _mask_cipher_secret(secret))
+    body = compressed_hit(page_key, body, lambda: _mask_cipher_secret(secret), encoding)
+    if encoding:
+        headers.append(("Content-Encoding", encoding))
     headers.append(("Content-Length", str(len(body))))
     if cookie_header:
         headers.append(("Set-Cookie", cookie_header))

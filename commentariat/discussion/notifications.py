@@ -88,9 +88,13 @@ def unsubscribe(subscription: Subscription) -> None:
 
 
 def announce_public_comment(comment: Comment) -> None:
-    """Called when a comment first becomes public: tell its followers, after the commit.
+    """Called when a comment first becomes public: tell the thread's open pages and its
+    followers, after the commit.
 
     Most posts have no followers: one indexed read spares them a queued task per comment."""
+    from .live import announce_new_comment
+
+    announce_new_comment(comment)
     if not Subscription.objects.filter(post_id=comment.post_id, confirmed_at__isnull=False).exists():
         return
     from .tasks import notify_followers

@@ -45,6 +45,7 @@ def render_thread(
     can_quote: bool = False,
     can_pick: bool = False,
     editable: dict | None = None,
+    can_report: bool = True,
 ) -> SafeString:
     """The <li> items of a page of the thread; reply_form goes under the comment it answers.
 
@@ -54,22 +55,24 @@ def render_thread(
     """
     page_query = f"{_escape(page_query)}&amp;" if page_query else ""
     parts: list[str] = []
-    extras = _Extras(quoted_in or {}, can_quote, editable or {}, can_pick)
+    extras = _Extras(quoted_in or {}, can_quote, editable or {}, can_pick, can_report)
     for node in nodes:
         _render_node(node, parts, page_query, accepts_replies, reply_to_id, reply_form, extras)
     return mark_safe("".join(parts))
 
 
 class _Extras:
-    __slots__ = ("quoted_in", "can_quote", "editable", "can_pick")
+    __slots__ = ("quoted_in", "can_quote", "editable", "can_pick", "can_report")
 
-    def __init__(self, quoted_in: dict, can_quote: bool, editable: dict, can_pick: bool = False):
+    def __init__(self, quoted_in: dict, can_quote: bool, editable: dict, can_pick: bool = False,
+                 can_report: bool = True):  # fmt: skip
         self.quoted_in, self.can_quote, self.editable, self.can_pick = (
             quoted_in,
             can_quote,
             editable,
             can_pick,
         )
+        self.can_report = can_report
 
     def html(self, comment) -> str:
         parts = []
@@ -157,14 +160,19 @@ def _render_article(
 ) -> str:
     comment = node.comment
     name = _escape(comment.author_name)
+    when = f'<time datetime="{machine_datetime(comment.created_at)}">{display_datetime(comment.created_at)}</time>'
+    # One permalink per comment, on its number: every link is a Tab stop, and a long thread
+    # is read with the keyboard too (issue 16). Only a comment without a number links its date.
     if comment.number:
         number = _escape(comment.number)
         label = f"Comment {number}"
         number_link = (
             f'<a class="comment-number" href="#{anchor}" title="Link to comment {number}">{number}</a> '
         )
+        date = f'<span class="comment-date">{when}</span>'
     else:
         label, number_link = "Your comment", ""
+        date = f'<a class="comment-date" href="#{anchor}">{when}</a>'
     url = linkable_url(comment.author_url)
     if url:
         author = f'<a href="{_escape(url)}" rel="nofollow ugc noopener"><bdi>{name}</bdi></a>'
@@ -177,7 +185,7 @@ def _render_article(
             f'href="?{page_query}replytocom={comment.pk}#respond" data-comment-id="{comment.pk}" '
             f'data-author="{name}" aria-label="Reply to {name}">Reply</a>'
         )
-    if comment.number and not node.is_pending:
+    if comment.number and not node.is_pending and extras.can_report:
         # Readers report a comment to the moderators (moderation/reports.py), no account needed.
         actions.append(
             f'<a class="comment-report-link" href="/comments/{comment.pk}/report/" rel="nofollow" '
@@ -187,8 +195,7 @@ def _render_article(
     return (
         f'<article aria-label="{label}"><header class="comment-meta">{number_link}'
         f'<span class="comment-author">{author}</span> {_PICK_BADGE if comment.picked_at else ""}'
-        f'<a class="comment-date" href="#{anchor}"><time datetime="{machine_datetime(comment.created_at)}">'
-        f"{display_datetime(comment.created_at)}</time></a></header>"
+        f"{date}</header>"
         f"{_AWAITING if node.is_pending else ''}"
         f'<div class="comment-body">{comment.body_html}</div>{extras.html(comment)}{reply}</article>'
     )

@@ -18,5 +18,7 @@ def comment_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Post, dispatch_uid="discussion.quoting-post-changed")
 def quoting_post_changed(sender, instance, **kwargs):
     """A post that quotes comments shows as "quoted in …" under them once published."""
+    if kwargs.get("created"):
+        return  # nothing can quote a post that did not exist (an import creates thousands)
     for post_id in set(Comment.objects.filter(quoted_in=instance).values_list("post_id", flat=True)):
         bump(f"post:{post_id}")

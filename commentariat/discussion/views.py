@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from commentariat.core.archive_mode import ARCHIVED_NOTE, is_static_archive
 from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
 from commentariat.publishing import visibility as post_visibility
@@ -17,7 +20,7 @@ from commentariat.publishing.selectors import (
 )
 from commentariat.publishing.views import render_locked_post
 
-from . import commenter, edit_window, notifications, refusals
+from . import commenter, edit_window, live, notifications, refusals
 from .exceptions import CommentRefused, DuplicateComment, EditClosed
 from .forms import CommentForm
 from .models import Comment
@@ -35,8 +38,13 @@ def post_detail(request, year, month, slug):
 
 
 @require_GET
-def page_detail(request, slug):
+def page_detail(request, slug, ancestors=""):
     page = get_published_page_or_404(slug=slug)
+    if page.parent_id is not None or ancestors:
+        # A child page answers at its full address only; its bare slug or a stale parent redirects.
+        address = page.get_absolute_url()
+        if address != iri_to_uri(request.path):
+            return redirect(address, permanent=True)
     return render_post_page(request, _cached_as_post(request, page))
 
 
@@ -241,6 +249,8 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         comment_form.initial["parent"] = reply_to.pk
     screener = get_screener()
     closed_message = comments_closed_message(post, screener)
+    if is_static_archive(request):  # the static export: no form, no reply links, a closing line
+        closed_message = ARCHIVED_NOTE
     context = {
         "post": post,
         "quoted_in": quoted_in(comment.pk for comment in thread.public_comments()),
@@ -258,11 +268,26 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "reply_to": reply_to,
         "removed_count": Comment.objects.filter(post=post, status=Comment.Status.REMOVED).count(),
         "gone": gone,
+        "live": _live_context(post, thread),
         "structured_data": post_structured_data(
             post, thread, url=request.build_absolute_uri(post.get_absolute_url())
         ),
     }
     return render(request, "discussion/post_detail.html", context, status=status)
+
+
+def _live_context(post: Post, thread) -> dict | None:
+    """What the page's live updates start from, and where a new top-level comment would go
+    on this page ("end", "start", or "" when on another page)."""
+    if not live.enabled():
+        return None
+    newest_page = 1 if thread.order == "newest" else thread.num_pages
+    append = "" if thread.order == "replies" or thread.number != newest_page else "end"
+    return {
+        "after": live.latest_comment_id(post),
+        "append": "start" if append and thread.order == "newest" else append,
+        "poll_seconds": settings.COMMENTARIAT["LIVE_POLL_SECONDS"],
+    }
 
 
 def _page_number(request) -> int:

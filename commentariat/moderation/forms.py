@@ -125,6 +125,9 @@ class PolicyForm(forms.ModelForm):
             "flood_limit_per_minute",
             "spam_threshold",
             "ham_threshold",
+            "budget_spam_published",
+            "budget_good_caught",
+            "thresholds_follow_budget",
             "auto_close_days",
             "adaptive_enabled",
             "duty_start",
@@ -176,7 +179,7 @@ class ReportForm(forms.Form):
         help_text="Required for illegal content: which law, and why this comment breaks it.",
     )
     email = forms.EmailField(
-        required=False, label="Your email (optional)",
+        required=False, label="Your email (optional; needed for illegal content)",
         help_text="For a confirmation, and for illegal-content reports, the decision. Not published, not shown to the commenter.",
     )  # fmt: skip
 

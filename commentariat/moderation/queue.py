@@ -22,13 +22,15 @@ def queue_comments(
     first, then comments the filter thinks fine before likely spam (a real reader is waiting),
     then oldest first. Other statuses: pending first, then newest first.
     """
-    open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+    open_reports = _open_reports()
     weight = open_reports.order_by().values("comment").annotate(total=Sum("weight")).values("total")
     comments = Comment.objects.select_related("post", "parent", "user").annotate(
         report_weight=Coalesce(Subquery(weight), 0)
     )
     if status == "pending" or not status:
-        comments = comments.filter(Q(status=Comment.Status.PENDING) | Q(Exists(open_reports)))
+        comments = comments.filter(
+            Q(status=Comment.Status.PENDING) | Q(Exists(open_reports), status=Comment.Status.APPROVED)
+        )
     elif status != "all":
         comments = comments.filter(status=status)
     if reported == "any":
@@ -56,8 +58,15 @@ def queue_comments(
 
 
 def reported_count() -> int:
-    """Comments with reports no moderator has answered yet."""
-    return Comment.objects.filter(Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))).count()
+    """Published comments with reports no moderator has answered yet."""
+    return Comment.objects.filter(Exists(_open_reports()), status=Comment.Status.APPROVED).count()
+
+
+def _open_reports():
+    """A comment's reports no moderator has answered. Only a published comment's count: once its
+    author deleted it or it left the thread another way, there is nothing left to act on (and
+    "approve" would publish it again)."""
+    return Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
 
 
 def active_claims(comment_ids) -> dict[int, Claim]:

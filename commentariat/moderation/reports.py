@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from commentariat.core import clock
 from commentariat.core.links import site_url
+from commentariat.core.queue_signal import queue_changed
 from commentariat.core.rate_limit import over_limit
 from commentariat.discussion.models import Comment
 
@@ -59,6 +60,7 @@ def file_report(*, comment: Comment, reason: str, explanation: str = "", email: 
             comment=comment, reason=reason, explanation=explanation.strip(), reporter_email=email,
             reporter_ip=ip, weight=REGULAR_WEIGHT if regular else 1,
         )  # fmt: skip
+    queue_changed(comment.pk, "reported")
     if email:
         from .tasks import send_report_mail
 

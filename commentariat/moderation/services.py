@@ -10,6 +10,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from commentariat.core import clock, text
+from commentariat.core.queue_signal import queue_changed
 from commentariat.discussion import services as discussion
 from commentariat.discussion.models import Comment
 
@@ -19,6 +20,8 @@ from .reports import close_reports
 from .spam_filter import schedule_retraining
 
 Kind = ModerationAction.Kind
+
+UNDO_MINUTES = 10
 
 # A decision's kind and the status it gives.
 DECISION_STATUS = {
@@ -64,9 +67,16 @@ def schedule_daily_purge() -> None:
 
 @transaction.atomic
 def undo_action(*, action: ModerationAction, by) -> ModerationAction:
-    """Put a comment back to the status it had before a decision; raises NothingToUndo."""
+    """Put a comment back to the status it had before a decision; raises NothingToUndo.
+
+    Only the moderator who decided may undo, within UNDO_MINUTES; after that, or for anyone
+    else, the comment is decided again like any other."""
     if action.undone_by_id or action.comment_id is None or action.kind not in DECISION_STATUS:
         raise NothingToUndo("That decision cannot be undone.")
+    if action.actor_id != getattr(by, "pk", None):
+        raise NothingToUndo("Only the moderator who made a decision can undo it; decide on the comment again instead.")
+    if clock.now() - action.created_at > timedelta(minutes=UNDO_MINUTES):
+        raise NothingToUndo(f"A decision can be undone for {UNDO_MINUTES} minutes; decide on the comment again instead.")
     comment = Comment.objects.select_for_update().get(pk=action.comment_id)
     version = action.after.get("version")
     if comment.status != action.after.get("status") or (
@@ -253,10 +263,12 @@ def claim_comment(*, comment: Comment, by) -> Claim:
     minutes = settings.COMMENTARIAT.get("CLAIM_MINUTES", 5)
     with transaction.atomic():
         _ensure_not_claimed_by_other(comment, by, lock=True)
-        claim, _ = Claim.objects.update_or_create(
+        claim, created = Claim.objects.update_or_create(
             comment=comment,
             defaults={"moderator": by, "expires_at": clock.now() + timedelta(minutes=minutes)},
         )
+        if created:
+            queue_changed(comment.pk, "claimed")
     return claim
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import live
 
 app_name = "moderation"
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("appeals/<int:pk>/", views.appeal_decide, name="appeal-decide"),
     path("bulk/", views.bulk_decide, name="bulk-decide"),
     path("claims/", views.claims, name="claims"),
+    path("queue/state/", live.queue_state, name="queue-state"),
+    path("queue/events/", live.queue_events, name="queue-events"),
     path("actions/<int:pk>/undo/", views.action_undo, name="action-undo"),
     path("commenter/", views.commenter_detail, name="commenter"),
     path("commenter/note/", views.commenter_note, name="commenter-note"),

@@ -7,6 +7,7 @@ the thread reads 1, 1.1, 1.1.1 as it did, and a comment that was never shown get
 
 import hashlib
 import ipaddress
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from .models import ImportedItem
 from .report import ImportReport
 
 _CHUNK = 500
+_PLAIN_IPV4 = re.compile(r"(?:(?:0|[1-9]\d{0,2})\.){3}(?:0|[1-9]\d{0,2})")
 
 
 @dataclass
@@ -55,6 +57,9 @@ class IncomingComment:
 
 
 def clean_ip(raw: str) -> str | None:
+    raw = raw.strip()
+    if _PLAIN_IPV4.fullmatch(raw) and all(int(part) <= 255 for part in raw.split(".")):
+        return raw  # most addresses, without ipaddress's slower parse
     try:
         return str(ipaddress.ip_address(raw.strip()))
     except ValueError:
@@ -85,15 +90,23 @@ def store_comments(
     if not incoming:
         return
     existing = {} if new_source else _existing_items(source, [c.legacy_id for c in incoming])
+    incoming = _placed_elsewhere(incoming, existing, post=post, report=report, label=label)
     ordered = _threaded(incoming, existing, report=report, label=label)
+    # A second import of the same file: only what changed is read back, and nothing if nothing did.
+    changed = [
+        existing[c.legacy_id].object_id
+        for c in ordered
+        if c.legacy_id in existing and existing[c.legacy_id].fingerprint != c.fingerprint()
+    ]
+    if not changed and all(c.legacy_id in existing for c in ordered):
+        report.count("comments unchanged", len(ordered))
+        return
+    current = {
+        row.pk: row for chunk in _chunks(changed) for row in Comment.objects.filter(pk__in=chunk)
+    }  # fmt: skip
     numbered_state = _NumberState(post, fresh=new_post)
     needs_number = _needs_number(ordered)
     comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
-    current = {
-        row.pk: row
-        for chunk in _chunks([item.object_id for item in existing.values()])
-        for row in Comment.objects.filter(pk__in=chunk)
-    }
     max_depth = settings.COMMENTARIAT["MAX_COMMENT_DEPTH"]
     new_ids = iter(allocate_ids(Comment, sum(1 for c in ordered if c.legacy_id not in existing)))
     new_rows, changed_items, changed_comments = [], [], []
@@ -101,11 +114,10 @@ def store_comments(
         parent_id = comment_ids.get(c.parent_legacy_id) if c.parent_legacy_id else None
         parent_id = numbered_state.within_depth(parent_id, max_depth)
         item = existing.get(c.legacy_id)
-        row = current.get(item.object_id) if item else None
-        if row is not None and item.fingerprint == c.fingerprint():
-            report.count("comments unchanged")
-            numbered_state.remember(row)
+        if item is not None and item.object_id not in current:
+            report.count("comments unchanged")  # _NumberState has its place already
             continue
+        row = current.get(item.object_id) if item else None
         if row is None:
             row = _NewComment(pk=next(new_ids), post_id=post.pk)
             new_rows.append((c, row))
@@ -122,14 +134,15 @@ def store_comments(
         numbered_state.remember(row)
         comment_ids[c.legacy_id] = row.pk
     if new_rows:
-        insert_rows(Comment, [row.values() for _, row in new_rows])
+        now = timezone.now()
+        insert_rows(Comment, [row.values(now) for _, row in new_rows])
         item_ids = allocate_ids(ImportedItem, len(new_rows))
         insert_rows(
             ImportedItem,
             [
                 {"id": item_id, "source": source, "kind": ImportedItem.Kind.COMMENT, "legacy_id": c.legacy_id,
                  "object_id": row.pk, "fingerprint": c.fingerprint(), "legacy_status": "",
-                 "imported_at": timezone.now()}
+                 "imported_at": now}
                 for item_id, (c, row) in zip(item_ids, new_rows, strict=True)
             ],
         )  # fmt: skip
@@ -163,8 +176,7 @@ class _NewComment:
             None,
         )
 
-    def values(self) -> dict:
-        now = timezone.now()
+    def values(self, now: datetime) -> dict:
         return {
             "id": self.pk, "post_id": self.post_id, "parent_id": self.parent_id, "kind": self.kind,
             "status": self.status, "status_reason": self.status_reason,
@@ -246,6 +258,35 @@ def _existing_items(source: str, legacy_ids: list[str]) -> dict[str, ImportedIte
 def _chunks(values: list, size: int = _CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _placed_elsewhere(incoming, existing, *, post, report, label):
+    """Without the comments an earlier import put under another post (the first place is kept),
+    and without those deleted here since (a moderator's purge is not undone)."""
+    if not existing:
+        return incoming
+    here = {
+        pk
+        for chunk in _chunks([item.object_id for item in existing.values()])
+        for pk in Comment.objects.filter(pk__in=chunk, post_id=post.pk).values_list("pk", flat=True)
+    }
+    away = {legacy for legacy, item in existing.items() if item.object_id not in here}
+    if not away:
+        return incoming
+    elsewhere = set(
+        Comment.objects.filter(pk__in=[existing[legacy].object_id for legacy in away]).values_list(
+            "pk", flat=True
+        )
+    )
+    for legacy in sorted(away):
+        if existing[legacy].object_id in elsewhere:
+            report.skip(
+                f"{label}, comment {legacy}", "was imported under another post before; it stays there"
+            )
+        else:
+            report.count("comments deleted here since, not brought back")
+        del existing[legacy]
+    return [c for c in incoming if c.legacy_id not in away]
 
 
 def _threaded(incoming, existing, *, report, label):

@@ -28,8 +28,8 @@ from commentariat.publishing.models import Post
 from commentariat.publishing.services import embedded_thread_for
 from commentariat.search.indexing import bulk_indexing
 
+from .addresses import find_post
 from .comment_import import IncomingComment, store_comments
-from .disqus_import import find_post
 from .exceptions import UnreadableExport
 from .models import ImportedItem
 from .report import ImportReport
@@ -43,6 +43,10 @@ class SourceThread:
     # created_at is None where the source's date could not be read (dated as their post).
     comments: list[IncomingComment] = field(default_factory=list)
     base_url: str = ""  # the old site's address, when the file names it
+    identifier: str = ""  # the source's own name for the thread (Disqus's), tried after the address
+    # Why the thread, when no post here matches it, must not become an embedded thread ('' if it may).
+    not_embeddable: str = ""
+    closed: bool = False  # closed to new comments at the source (Disqus's isClosed)
 
 
 @dataclass
@@ -128,9 +132,11 @@ _ID_MAX_LENGTH = ImportedItem._meta.get_field("legacy_id").max_length
 
 def _post_for(thread: SourceThread, base_url: str, report: ImportReport) -> tuple[Post | None, str]:
     """The thread's post, or None and why not."""
-    post = find_post(thread.address) if thread.address else None
+    post = find_post(thread.address, thread.identifier) if thread.address or thread.identifier else None
     if post is not None:
         return post, ""
+    if thread.not_embeddable:
+        return None, thread.not_embeddable
     url = page_url(thread.address, base_url)
     if not url:
         if not thread.address:
@@ -148,6 +154,9 @@ def _post_for(thread: SourceThread, base_url: str, report: ImportReport) -> tupl
         return None, "its embedded thread was taken down on this site"
     if not existed:
         report.count("embedded threads created")
+        if thread.closed:  # as the source had it; a later import leaves the site's choice alone
+            Post.objects.filter(pk=post.pk).update(comments_open=False)
+            post.comments_open = False
     return post, ""
 
 

@@ -18,6 +18,7 @@ from lxml import etree
 from commentariat.discussion.models import Comment
 from commentariat.publishing.models import Category, Post, Tag
 
+from .backup_extension import BACKUP_NAMESPACE, add_post_element, people_in_backup, site_element
 from .models import ImportedItem
 from .wxr_import import MARKDOWN_META, NUMBER_META
 
@@ -28,6 +29,8 @@ NSMAP = {
     "wfw": "http://wellformedweb.org/CommentAPI/",
     "dc": "http://purl.org/dc/elements/1.1/",
     "wp": WP,
+    # Ours, for what WordPress has no place for; its importer passes over it (backup_extension.py).
+    "commentariat": BACKUP_NAMESPACE,
 }
 _COMMENT_APPROVED = {
     Comment.Status.APPROVED: "1",
@@ -67,7 +70,9 @@ def export_wxr(out, *, site_url: str | None = None) -> Counter:
         (f"{{{WP}}}base_blog_url", site_url),
     ]:
         write(_element(tag, text))
-    for user in _people():
+    people = list(_people())
+    write(site_element(NSMAP, people))
+    for user in people:
         write(_author(user))
         counts["authors"] += 1
     for category in Category.objects.select_related("parent").order_by("pk"):
@@ -100,9 +105,10 @@ class _Writer:
 
 
 def _people():
-    """Everyone who wrote a post, or a comment as a logged-in staff member."""
+    """Everyone who wrote a post, or a comment as a logged-in staff member, or whom the
+    extension names (a pick, a note, a sanction): an import recreates them from here."""
     User = get_user_model()
-    ids = set(Post.objects.values_list("author_id", flat=True))
+    ids = set(Post.objects.values_list("author_id", flat=True)) | people_in_backup()
     ids |= set(Comment.objects.exclude(user=None).values_list("user_id", flat=True).distinct())
     return User.objects.filter(pk__in=ids).order_by("pk")
 
@@ -141,6 +147,7 @@ def _item(post: Post, site_url: str, zone, legacy_status: str, counts: Counter):
         _term_ref(item, "post_tag", tag)
     if is_markdown:
         _meta(item, "postmeta", MARKDOWN_META, post.body)
+    add_post_element(item, post)
     for comment in Comment.objects.filter(post=post).order_by("pk").iterator(chunk_size=1000):
         _comment(item, comment, zone)
         counts[

@@ -7,7 +7,11 @@ the same file change nothing, and a newer export add what is new and update what
 
 import hashlib
 import html
-from datetime import datetime
+import re
+import unicodedata
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -16,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from commentariat.core.page_cache import bump
@@ -25,7 +28,10 @@ from commentariat.publishing.models import RESERVED_PAGE_SLUGS, Category, OldAdd
 from commentariat.publishing.redirects import legacy_address_for_query
 from commentariat.search.indexing import bulk_indexing
 
+from .backup_extension import BackupSite
+from .backup_restore import BackupRestore
 from .comment_import import IncomingComment, clean_ip, clean_url, store_comments
+from .exceptions import UnreadableExport
 from .models import ImportedItem
 from .report import ImportReport
 from .wxr_reader import WxrAuthor, WxrItem, WxrSite, WxrTerm, read_wxr
@@ -51,6 +57,9 @@ _COMMENT_STATUSES = {
     "trash": Comment.Status.REMOVED,
     "post-trashed": Comment.Status.REMOVED,
 }
+# The last resort for a date: the Unix epoch plus the item's id in seconds, the same on every run.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DATE_IN_PATH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?")
 _COMMENT_KINDS = {"": Comment.Kind.COMMENT, "comment": Comment.Kind.COMMENT,
                   "pingback": Comment.Kind.PINGBACK, "trackback": Comment.Kind.TRACKBACK}  # fmt: skip
 
@@ -58,8 +67,9 @@ _COMMENT_KINDS = {"": Comment.Kind.COMMENT, "comment": Comment.Kind.COMMENT,
 def import_wxr(source, *, on_item=None) -> ImportReport:
     """Import a WXR file (a path or a binary file object) into the site.
 
-    Raises lxml.etree.XMLSyntaxError for a file that is not well-formed XML, and then nothing
-    is imported. on_item(report) is called after each item, for progress.
+    Raises lxml.etree.XMLSyntaxError for a file that is not well-formed XML, and NothingToImport
+    for one without a post or page to take; either way nothing is imported. on_item(report) is
+    called after each item, for progress.
     """
     report = ImportReport()
     with transaction.atomic(), bulk_indexing():
@@ -69,8 +79,18 @@ def import_wxr(source, *, on_item=None) -> ImportReport:
             if on_item is not None and isinstance(record, WxrItem):
                 on_item(report)
         run.finish()
+        if not run.items_taken:
+            raise NothingToImport(run.why_nothing(), report)
         transaction.on_commit(lambda: after_import(report))
     return report
+
+
+class NothingToImport(UnreadableExport):
+    """A well-formed file without one post or page that could be imported."""
+
+    def __init__(self, reason: str, report: ImportReport):
+        super().__init__(reason)
+        self.report = report
 
 
 def after_import(report: ImportReport) -> None:
@@ -96,6 +116,13 @@ class _WxrImport:
         self._known_posts: dict[str, tuple[int, str]] | None = None
         self._post_items_before = True  # until the source's earlier items have been looked up
         self._slugs: dict[str, int] = dict(Post.objects.values_list("slug", "pk"))
+        # As WordPress's importer does, the first item with an id wins and later ones are skipped.
+        self.seen_posts: set[str] = set()
+        self.seen_comments = _SeenIds()
+        self.page_parents: dict[int, str] = {}  # page id → its parent's WordPress id
+        self.item_types: Counter = Counter()
+        self.items_taken = 0
+        self.backup = BackupRestore(report)
 
     def handle(self, record) -> None:
         if isinstance(record, WxrSite):
@@ -111,13 +138,36 @@ class _WxrImport:
         elif isinstance(record, WxrItem):
             self.site_known = True
             self._item(record)
+        elif isinstance(record, BackupSite):
+            self.backup.read_site(record)
 
     def finish(self) -> None:
+        self.backup.finish(source=self.source)
         for slug, parent_slug in self.category_parents.items():
             category, parent = self.categories.get(slug), self.categories.get(parent_slug)
             if category and parent and category.parent_id != parent.pk and category != parent:
                 category.parent = parent
                 category.save(update_fields=["parent"])
+        self._place_pages()
+
+    def why_nothing(self) -> str:
+        if not self.item_types or set(self.item_types) == {""}:  # none with a wp:post_type
+            return "no post or page items; is this a WordPress export?"
+        kinds = ", ".join(f"{kind or 'no type'} × {n}" for kind, n in self.item_types.most_common())
+        return f"none of its {self.item_types.total()} items is a post or page that can be imported ({kinds})"
+
+    def _place_pages(self) -> None:
+        """Child pages under their parents, now that every item of the file has been read."""
+        known = self._post_items()
+        for page_id, parent_legacy_id in self.page_parents.items():
+            parent_id = known[parent_legacy_id][0] if parent_legacy_id in known else None
+            page = Post.objects.get(pk=page_id)
+            if parent_id is not None and _would_loop(page_id, parent_id):
+                self.report.skip(f"page {page.slug}", f"its parent {parent_legacy_id} is its own descendant")
+                parent_id = None
+            if page.parent_id != parent_id:
+                page.parent_id = parent_id
+                page.save(update_fields=["parent"])
 
     # Authors, categories and tags
 
@@ -154,7 +204,7 @@ class _WxrImport:
         if key in known:
             return known[key]
         model = Category if kind == "category" else Tag
-        slug = slugify(unquote(wp_slug)) or slugify(name) or f"{kind}-{len(known) + 1}"
+        slug = unicode_slug(unquote(wp_slug)) or unicode_slug(name) or f"{kind}-{len(known) + 1}"
         name = _plain(name) or slug
         term = model.objects.filter(slug=slug[:200]).first()
         if term is None:
@@ -168,6 +218,7 @@ class _WxrImport:
 
     def _item(self, item: WxrItem) -> None:
         label = f"item {item.post_id or '?'} (line {item.line})"
+        self.item_types[item.post_type] += 1
         if item.post_type not in ("post", "page"):
             what = "attachment (media files stay on the old site; links to them are kept)"
             reason = (
@@ -181,12 +232,25 @@ class _WxrImport:
         if not item.post_id.isdigit():
             self.report.skip(label, "no wp:post_id")
             return
+        if item.post_id in self.seen_posts:
+            self.report.skip(label, f"wp:post_id {item.post_id} appears twice; the first one was kept")
+            return
+        self.seen_posts.add(item.post_id)
+        self.items_taken += 1
+        own_post = self.backup.adopt(item, source=self.source)
+        if own_post is not None:  # this site's own export: the post is already here
+            self._post_items()[item.post_id] = (own_post, "")
+            self._post_items_before = True
         post, created = self._post(item)
         self._addresses(item, post)
+        if post.kind == Post.Kind.PAGE and (item.post_parent.isdigit() and item.post_parent != "0"
+                                            or post.parent_id is not None):  # fmt: skip
+            self.page_parents[post.pk] = item.post_parent
         store_comments(
-            post, self._comments(item), source=self.source, report=self.report, label=label,
+            post, self._comments(item, post, label), source=self.source, report=self.report, label=label,
             new_post=created, new_source=not self._post_items_before,
         )  # fmt: skip
+        self.backup.post_imported(post, item)
 
     def _post(self, item: WxrItem) -> tuple[Post, bool]:
         kind = Post.Kind.PAGE if item.post_type == "page" else Post.Kind.POST
@@ -204,12 +268,14 @@ class _WxrImport:
             "comments_open": item.comment_status != "closed",
             # A protected post stays protected: its body and comments only for readers with the password.
             "password": item.post_password[:255],
+            "is_sticky": item.is_sticky and kind == Post.Kind.POST,
         }
         dated = fields["published_at"]
         if status == Post.Status.DRAFT and item.post_date_gmt.startswith("0000"):
             fields["published_at"] = None  # WordPress's way of saying "no date chosen yet"
+        mapped = self._post_items().get(item.post_id)
         if status == Post.Status.PUBLISHED and fields["published_at"] is None:
-            fields["published_at"] = timezone.now()
+            fields["published_at"] = self._date_without_one(item, mapped)
         categories = [
             self._term("category", n, name) for domain, n, name in item.terms if domain == "category"
         ]
@@ -219,7 +285,6 @@ class _WxrImport:
             ",".join(sorted(c.slug for c in categories)), ",".join(sorted(t.slug for t in tags)),
         )  # fmt: skip
         legacy_status = item.status if item.status not in ("publish", "future", "draft") else ""
-        mapped = self._post_items().get(item.post_id)
         post = Post.objects.filter(pk=mapped[0]).first() if mapped else None
         noun = "pages" if kind == Post.Kind.PAGE else "posts"
         if post is not None and mapped[1] == fingerprint:
@@ -259,8 +324,35 @@ class _WxrImport:
         self.report.count(f"{noun} {'created' if created else 'updated'}")
         return post, created
 
+    def _date_without_one(self, item: WxrItem, mapped: tuple[int, str] | None) -> datetime:
+        """A published item without a readable date: the same answer on every run, never "now".
+
+        RSS's pubDate, then a date in its old address (/2019/05/23/slug/), then the date the post
+        already has here, then its earliest comment, then the epoch plus its id in seconds.
+        """
+        self.report.count("dates missing or unreadable (derived, see README)")
+        try:
+            moment = parsedate_to_datetime(item.pub_date) if item.pub_date else None
+        except (TypeError, ValueError):
+            moment = None
+        if moment is not None and moment.tzinfo is not None and moment.year >= 1970:
+            return moment
+        for url in (item.link, item.guid):
+            match = _DATE_IN_PATH.search(urlsplit(url).path)
+            if match:
+                year, month, day = (int(part or 1) for part in match.groups())
+                return datetime(year, month, day, tzinfo=self.timezone)
+        if mapped is not None:
+            existing = Post.objects.filter(pk=mapped[0]).values_list("published_at", flat=True).first()
+            if existing is not None:
+                return existing
+        comment_dates = [self._date(c.date_gmt, c.date) for c in item.comments]
+        if any(comment_dates):
+            return min(date for date in comment_dates if date is not None)
+        return _EPOCH + timedelta(seconds=int(item.post_id))
+
     def _unique_slug(self, item: WxrItem, kind: str, pk: int | None) -> str:
-        base = slugify(unquote(item.post_name))[:190] or slugify(_plain(item.title))[:190]
+        base = unicode_slug(unquote(item.post_name))[:190] or unicode_slug(_plain(item.title))[:190]
         base = base or f"{kind}-{item.post_id}"
         if kind == Post.Kind.PAGE and base in RESERVED_PAGE_SLUGS:
             base = f"{base}-page"
@@ -298,11 +390,17 @@ class _WxrImport:
             [OldAddress(address=a[:500], post=post) for a in sorted(addresses)], ignore_conflicts=True
         )
 
-    def _comments(self, item: WxrItem) -> list[IncomingComment]:
+    def _comments(self, item: WxrItem, post: Post, label: str) -> list[IncomingComment]:
         incoming = []
         for c in item.comments:
             if not c.id:
                 continue
+            if c.id in self.seen_comments:
+                self.report.skip(
+                    f"{label}, comment {c.id}", "wp:comment_id appears twice; the first one was kept"
+                )
+                continue
+            self.seen_comments.add(c.id)
             markdown = c.meta.get(MARKDOWN_META)
             user_id = self.author_ids.get(c.user_id) if c.user_id not in ("", "0") else None
             incoming.append(
@@ -315,7 +413,7 @@ class _WxrImport:
                     author_email=c.author_email,
                     author_url=clean_url(c.author_url),
                     ip_address=clean_ip(c.author_ip) or "",
-                    created_at=self._date(c.date_gmt, c.date) or timezone.now(),
+                    created_at=self._date(c.date_gmt, c.date) or _comment_date_without_one(post, c.id),
                     body=markdown if markdown is not None else c.content,
                     body_format=Comment.BodyFormat.MARKDOWN
                     if markdown is not None
@@ -335,6 +433,65 @@ class _WxrImport:
                 except ValueError:
                     continue
         return None
+
+
+class _SeenIds:
+    """A set of ids, as a bitmap for WordPress's numeric ones: a quarter of a million comment ids
+    in a Python set would take more memory than the rest of the import."""
+
+    BITMAP_LIMIT = 1 << 26  # 8 MB of bits at most
+
+    def __init__(self):
+        self.bits = bytearray()
+        self.others: set[str] = set()
+
+    def _number(self, legacy_id: str) -> int | None:
+        if legacy_id.isdigit() and len(legacy_id) < 9 and int(legacy_id) < self.BITMAP_LIMIT:
+            return int(legacy_id)
+        return None
+
+    def __contains__(self, legacy_id: str) -> bool:
+        number = self._number(legacy_id)
+        if number is None:
+            return legacy_id in self.others
+        return number >> 3 < len(self.bits) and bool(self.bits[number >> 3] & (1 << (number & 7)))
+
+    def add(self, legacy_id: str) -> None:
+        number = self._number(legacy_id)
+        if number is None:
+            self.others.add(legacy_id)
+            return
+        if number >> 3 >= len(self.bits):
+            self.bits.extend(bytes(max((number >> 3) + 1 - len(self.bits), len(self.bits))))
+        self.bits[number >> 3] |= 1 << (number & 7)
+
+
+def _comment_date_without_one(post: Post, legacy_id: str) -> datetime:
+    """A comment with no readable date: its post's, so that its place in the thread holds."""
+    if post.published_at is not None:
+        return post.published_at
+    return _EPOCH + timedelta(seconds=int(legacy_id) if legacy_id.isdigit() else 0)
+
+
+def _would_loop(page_id: int, parent_id: int) -> bool:
+    seen = {page_id}
+    while parent_id is not None:
+        if parent_id in seen:
+            return True
+        seen.add(parent_id)
+        parent_id = Post.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return False
+
+
+def unicode_slug(text: str) -> str:
+    """A slug as WordPress makes one: Latin letters lose their accents, other scripts stay."""
+    text = "".join(_latin_base(character) for character in unicodedata.normalize("NFC", text))
+    return slugify(text, allow_unicode=True)
+
+
+def _latin_base(character: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c))
+    return bare if bare.isascii() else character
 
 
 def _plain(text: str) -> str:

@@ -9,10 +9,20 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-WP_NAMESPACES = [f"http://wordpress.org/export/{version}/" for version in ("1.0", "1.1", "1.2")]
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
-EXCERPT_NAMESPACES = [f"http://wordpress.org/export/{version}/excerpt/" for version in ("1.0", "1.1", "1.2")]
+from .backup_extension import SITE_TAG, BackupSite, PostBackup, read_post, read_site
+
+WXR_VERSIONS = ("1.0", "1.1", "1.2")
+# WordPress writes http://; WordPress.com writes https://, and WordPress's importer takes both.
+WP_NAMESPACES = [
+    f"{scheme}://wordpress.org/export/{version}/" for version in WXR_VERSIONS for scheme in ("http", "https")
+]
+EXCERPT_NAMESPACES = frozenset(f"{namespace}excerpt/" for namespace in WP_NAMESPACES)
+CONTENT_TAGS = (
+    "{http://purl.org/rss/1.0/modules/content/}encoded",
+    "{https://purl.org/rss/1.0/modules/content/}encoded",
+)
+DC_CREATORS = ("{http://purl.org/dc/elements/1.1/}creator", "{https://purl.org/dc/elements/1.1/}creator")
+_WP_NAMESPACE_SET = frozenset(WP_NAMESPACES)
 
 
 @dataclass
@@ -77,6 +87,10 @@ class WxrItem:
     terms: list[tuple[str, str, str]]  # (domain, nicename, name)
     meta: dict[str, str]
     comments: list[WxrComment]
+    pub_date: str = ""  # RSS's pubDate (RFC 2822), WordPress's post_date_gmt written again
+    post_parent: str = ""  # "0" or empty: none
+    is_sticky: bool = False
+    backup: PostBackup | None = None  # our own export's extension (backup_extension.py)
 
 
 def _names(local: str) -> list[str]:
@@ -87,10 +101,10 @@ _SITE_TAGS = set(_names("base_site_url"))
 _AUTHOR_TAGS = set(_names("author"))
 _CATEGORY_TAGS = set(_names("category"))
 _TAG_TAGS = set(_names("tag"))
-_WANTED = ["item", *_SITE_TAGS, *_AUTHOR_TAGS, *_CATEGORY_TAGS, *_TAG_TAGS]
+_WANTED = ["item", *_SITE_TAGS, *_AUTHOR_TAGS, *_CATEGORY_TAGS, *_TAG_TAGS, SITE_TAG]
 
 
-def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem]:
+def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem | BackupSite]:
     """Records in file order; raises lxml.etree.XMLSyntaxError (with its line) on a broken file.
 
     source: a path or a binary file object. Entities are not resolved and nothing is fetched
@@ -115,6 +129,8 @@ def read_wxr(source) -> Iterator[WxrSite | WxrAuthor | WxrTerm | WxrItem]:
             parent = element.getparent()
             while element.getprevious() is not None:
                 del parent[0]
+        elif tag == SITE_TAG:
+            yield read_site(element)
         elif tag in _SITE_TAGS:
             yield WxrSite(base_url=(element.text or "").strip())
         elif tag in _AUTHOR_TAGS:
@@ -173,8 +189,8 @@ def _item(element) -> WxrItem:
         title=_text(element, "title"),
         link=_text(element, "link"),
         guid=_text(element, "guid"),
-        creator=_text(element, DC_CREATOR),
-        content=_text(element, CONTENT, strip=False),
+        creator=_first_text(element, DC_CREATORS),
+        content=_first_text(element, CONTENT_TAGS, strip=False),
         excerpt=excerpt.strip(),
         post_id=_text(element, f"{wp}post_id"),
         post_date=_text(element, f"{wp}post_date"),
@@ -190,14 +206,25 @@ def _item(element) -> WxrItem:
         ],
         meta=_meta(element, f"{wp}postmeta", wp),
         comments=[_comment(comment, wp) for comment in element.iterfind(f"{wp}comment")],
+        pub_date=_text(element, "pubDate"),
+        post_parent=_text(element, f"{wp}post_parent"),
+        is_sticky=_text(element, f"{wp}is_sticky") == "1",
+        backup=read_post(element),
     )
+
+
+def _first_text(element, tags: tuple[str, ...], *, strip: bool = True) -> str:
+    for tag in tags:
+        if element.find(tag) is not None:
+            return _text(element, tag, strip=strip)
+    return ""
 
 
 def _item_namespace(element) -> str:
     for child in element:
-        if isinstance(child.tag, str) and child.tag.startswith("{http://wordpress.org/export/1."):
+        if isinstance(child.tag, str) and child.tag.startswith("{"):
             namespace = child.tag[1:].split("}")[0]
-            if namespace in WP_NAMESPACES:
+            if namespace in _WP_NAMESPACE_SET:
                 return namespace
     return WP_NAMESPACES[-1]
 

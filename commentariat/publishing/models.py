@@ -37,7 +37,7 @@ class PostQuerySet(models.QuerySet):
 
 class Category(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     description = models.TextField(blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
@@ -53,7 +53,7 @@ class Category(models.Model):
 
 class Tag(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
@@ -86,7 +86,8 @@ class Post(TimeStampedModel):
 
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.POST)
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    # Greek, Cyrillic and other scripts stay as they are (/2024/03/νέα-ανάρτηση/), as in WordPress.
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
     excerpt = models.TextField(
         blank=True, help_text="Shown in lists and feeds; taken from the body when empty."
@@ -118,6 +119,13 @@ class Post(TimeStampedModel):
     )  # fmt: skip
     # A moderator's public word on this thread ("Comments here are read before they appear because…").
     moderation_note = models.CharField(max_length=500, blank=True, default="", db_default="")
+    # A page under another page (/parent/child/), as WordPress's page hierarchy has it.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="child_pages",
+        limit_choices_to={"kind": "page"},
+    )  # fmt: skip
+    # Shown before the other posts on the front page (WordPress's "stick to the front page").
+    is_sticky = models.BooleanField(default=False, db_default=False)
     # Approved comments, kept by the discussion app so lists need no join.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -162,6 +170,11 @@ class Post(TimeStampedModel):
         if self.kind == self.Kind.EMBEDDED:
             return self.external_url
         if self.kind == self.Kind.PAGE:
+            ancestors = self.ancestor_slugs()
+            if ancestors:
+                return reverse(
+                    "pages:child-page-detail", kwargs={"ancestors": "/".join(ancestors), "slug": self.slug}
+                )
             return reverse("pages:page-detail", kwargs={"slug": self.slug})
         # The reader's page of a post is served by the discussion app, which owns its thread.
         moment = timezone.localtime(self.published_at or self.created_at or timezone.now())
@@ -169,6 +182,18 @@ class Post(TimeStampedModel):
             "discussion:post-detail",
             kwargs={"year": moment.year, "month": f"{moment.month:02d}", "slug": self.slug},
         )
+
+    def ancestor_slugs(self) -> list[str]:
+        """The slugs of the pages above this one, outermost first (a loop is cut where it closes)."""
+        slugs, seen, parent_id = [], {self.pk}, self.parent_id
+        while parent_id is not None and parent_id not in seen:
+            seen.add(parent_id)
+            parent = Post.objects.filter(pk=parent_id).values_list("slug", "parent_id").first()
+            if parent is None:
+                break
+            slugs.insert(0, parent[0])
+            parent_id = parent[1]
+        return slugs
 
     def is_published(self) -> bool:
         return visibility.is_published(self)

@@ -19,7 +19,13 @@ PASSWORD_TRIES_PER_HOUR = 30
 
 def post_list(request):
     cache_page_as(request, "lists")
-    posts = Post.objects.published().articles().select_related("author")
+    # Sticky posts first, as WordPress shows them; the rest newest first.
+    posts = (
+        Post.objects.published()
+        .articles()
+        .select_related("author")
+        .order_by("-is_sticky", "-published_at", "-pk")
+    )
     paginator = Paginator(posts, settings.COMMENTARIAT["POSTS_PER_PAGE"])
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "publishing/post_list.html", {"page_obj": page, "posts": page.object_list})

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: compresses the final body, cache hits included (core/compression.py).
+    "commentariat.core.compression.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "commentariat.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -307,6 +309,19 @@ COMMENTARIAT = {
         "messages",
         "commentariat_postpass",
     ],
+    # Live updates of open threads (core/live.py, discussion/live.py): a Server-Sent Events stream
+    # under ASGI, bounded per process (a waiting reader costs a coroutine); under WSGI, or past the
+    # bound, or when the stream fails, the page asks a cheap endpoint every POLL_SECONDS instead.
+    # Pages connect only while they are visible. Off: no script, no endpoints.
+    "LIVE_UPDATES": _env_bool("COMMENTARIAT_LIVE_UPDATES", default=True),
+    "LIVE_POLL_SECONDS": int(os.environ.get("COMMENTARIAT_LIVE_POLL_SECONDS", "30")),
+    "LIVE_STREAMS_PER_PROCESS": int(os.environ.get("COMMENTARIAT_LIVE_STREAMS_PER_PROCESS", "200")),
+    # A stream ends after this long and the browser reconnects: connections spread over workers again.
+    "LIVE_STREAM_SECONDS": 300,
+    # How often an open moderation queue asks for changes when no stream tells it (WSGI).
+    "QUEUE_POLL_SECONDS": int(os.environ.get("COMMENTARIAT_QUEUE_POLL_SECONDS", "10")),
+    # Events cross app servers through Redis pub/sub when there is one.
+    "LIVE_REDIS_URL": os.environ.get("REDIS_URL", ""),
     # Who decides on new comments: the moderation policy (see moderation/screening.py).
     "SCREENER": "commentariat.moderation.screening.ModerationScreener",
     # The mode a new site starts in; admins change it at /moderation/policy/.

@@ -17,6 +17,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests of the page and the thread see comments appear at once; moderation tests set the mode they check.
 # Browser tests fill the form faster than a person; the timing rule has its own tests.
 COMMENTARIAT = {**COMMENTARIAT, "INITIAL_MODERATION_MODE": "hold_none", "COMMENT_FORM_MIN_SECONDS": 0}
+# Test runs sharing one Redis must not hear each other's live events.
+COMMENTARIAT["LIVE_CHANNEL_PREFIX"] = f"commentariat-test-{os.getpid()}:live:"
 
 # Mail goes to django.core.mail.outbox; an SMTP host is "set" so the email form shows.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -103,3 +103,10 @@ def test_control_characters_in_the_page_address_are_not_a_server_error(client):
     # PostgreSQL refuses NUL in any text: unclean addresses were a 500 there.
     answer = client.get("/embed/thread", {"url": f"{BLOG}/a\x00page/"}, HTTP_ORIGIN=BLOG)
     assert answer.status_code == 200 and answer.json()["url"] == f"{BLOG}/apage/"
+
+
+def test_an_empty_comment_is_refused_naming_every_missing_field(client):
+    refused = post_comment(client, {"url": PAGE, "title": "A static post"})
+    assert refused.status_code == 422
+    assert set(refused.json()["error"]["fields"]) >= {"body", "author_name", "author_email"}
+    assert not Comment.objects.exists()

@@ -64,3 +64,43 @@ def test_a_site_not_on_the_list_gets_a_clear_refusal(page: Page, other_site, set
     expect(widget.get_by_role("heading")).to_have_text("0 comments")
     expect(widget.locator("form")).to_be_hidden()  # the thread says it is not open to this site
     assert not Comment.objects.exists()
+
+
+def test_an_empty_submit_names_every_missing_field_and_a_held_comment_stays_with_its_author(
+    page: Page, other_site, policy
+):
+    policy.mode = "hold_all"
+    policy.save()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{other_site}/post.html")
+    widget = page.locator("#commentariat-thread .cmt")
+    widget.get_by_role("button", name="Post Comment").click()
+    status = widget.get_by_role("status")
+    for named in ("Comment: ", "Name: ", "Email: "):
+        expect(status).to_contain_text(named)
+    expect(widget.get_by_label("Comment")).to_be_focused()
+    expect(widget.locator("[aria-invalid=true]")).to_have_count(3)
+
+    body = widget.get_by_label("Comment")
+    body.fill("<b>Held</b> words from the blog.")
+    # Typed text is set in the text's own weight, not the label's bold.
+    assert body.evaluate("e => getComputedStyle(e).fontWeight") == "400"
+    widget.get_by_label("Name").fill("Hal Held")
+    widget.get_by_label("Email (never published)").fill("hal@private.example")
+    widget.get_by_role("button", name="Post Comment").click()
+    expect(status).to_have_text("Your comment is awaiting moderation.")
+    held = widget.locator(".cmt-held-c")
+    expect(held).to_contain_text("<b>Held</b> words from the blog.")  # as typed, inert
+    expect(held).to_contain_text("Your comment is awaiting moderation.")
+    expect(widget.get_by_role("heading")).to_have_text("0 comments")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+
+
+def test_the_widget_follows_a_dark_color_scheme(page: Page, other_site):
+    page.emulate_media(color_scheme="dark")
+    page.goto(f"{other_site}/post.html")
+    widget = page.locator("#commentariat-thread .cmt")
+    expect(widget.get_by_role("heading")).to_have_text("0 comments")
+    assert widget.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(27, 27, 29)"
+    assert widget.evaluate("e => getComputedStyle(e).color") == "rgb(232, 230, 227)"

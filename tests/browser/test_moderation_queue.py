@@ -1,5 +1,7 @@
 """The queue in Chromium: decide with the keyboard, and see who else is working."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -132,3 +134,32 @@ def test_shortcuts_behind_alt_shift_and_off(live_server, logged_in_page, django_
         page.keyboard.press(key)
     page.wait_for_load_state("networkidle")
     assert Comment.objects.get(pk=held_again.pk).status == Comment.Status.PENDING
+
+
+def test_two_moderators_see_each_others_decisions_and_new_items_live(
+    live_server, logged_in_page, django_user_model, post, held, settings
+):
+    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "QUEUE_POLL_SECONDS": 1}
+    other = hold_comment(comment=make_comment(post, name="Second Reader", body="Me too, please."))
+    mona = logged_in_page(_moderator(django_user_model, "mona", "Mona"))
+    sam = logged_in_page(_moderator(django_user_model, "sam", "Sam"))
+    for page in (mona, sam):
+        page.goto(live_server.url + "/moderation/")
+        expect(page.locator(f"#item-{other.pk}")).to_be_visible()
+    # Mona approves the first item; Sam's page shows it without a reload.
+    mona.locator(f"#item-{held.pk}").click(position={"x": 5, "y": 5})
+    mona.keyboard.press("a")
+    expect(mona.locator(f"#item-{held.pk} .item-status")).to_have_text("Approved")
+    sams_item = sam.locator(f"#item-{held.pk}")
+    expect(sams_item.locator(".item-result")).to_have_text("Approved by Mona Moderator.", timeout=10000)
+    expect(sams_item).to_have_class(re.compile(r"\bdecided\b"))
+    expect(sam).to_have_title(re.compile(r"^Queue \(1\)"))
+    # A new comment arrives for review: both pages add it at the end and say so.
+    newcomer = hold_comment(comment=make_comment(post, name="Newcomer", body="Fresh off the press."))
+    for page in (mona, sam):
+        expect(page.locator(f"#item-{newcomer.pk}")).to_contain_text("Fresh off the press.", timeout=10000)
+        expect(page.locator(".queue-news")).to_have_text("1 new item added at the end of the page.")
+    # Sam decides on the new item from his page, with the buttons it came with.
+    sam.locator(f"#item-{newcomer.pk}").get_by_role("button", name="Spam", exact=True).click()
+    expect(mona.locator(f"#item-{newcomer.pk} .item-result")).to_have_text("Spam by Sam Moderator.", timeout=10000)
+    assert Comment.objects.get(pk=newcomer.pk).status == Comment.Status.SPAM

@@ -72,7 +72,7 @@ def test_reply_works_without_javascript(live_server, browser, thread):
     page.goto(live_server.url + post.get_absolute_url())
     page.locator(f"#comment-{second.pk} .comment-reply-link").click()
     form = page.locator(f"#comment-{second.pk} #respond")
-    expect(form.get_by_role("heading")).to_contain_text("Reply to Second Reader")
+    expect(form.get_by_role("heading")).to_contain_text("Replying to Second Reader (2) — Cancel reply")
     _fill(form, body="No script needed.")
     form.get_by_role("button", name="Post Comment").click()
     reply = Comment.objects.get(body="No script needed.")

@@ -9,8 +9,9 @@ from commentariat.asgi import application as asgi_application
 from commentariat.wsgi import application as wsgi_application
 
 
-def wsgi_get(path: str, cookie: str = "", host: str = "testserver", **extra):
-    """(status, {header: [values]}, body) of a GET through the WSGI application."""
+def wsgi_get(path: str, cookie: str = "", host: str = "testserver", *, raw: bool = False, **extra):
+    """(status, {header: [values]}, body) of a GET through the WSGI application (body in bytes
+    when raw)."""
     path, _, query = path.partition("?")
     environ = {
         "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "HTTP_HOST": host,
@@ -28,10 +29,10 @@ def wsgi_get(path: str, cookie: str = "", host: str = "testserver", **extra):
     headers = {}
     for name, value in answer["headers"]:
         headers.setdefault(name.lower(), []).append(value)
-    return int(answer["status"].split()[0]), headers, body.decode()
+    return int(answer["status"].split()[0]), headers, body if raw else body.decode()
 
 
-def asgi_get(path: str, cookie: str = "", **extra_headers):
+def asgi_get(path: str, cookie: str = "", *, raw: bool = False, **extra_headers):
     """(status, {header: [values]}, body) of a GET through the ASGI application, on a thread of its
     own (the browser tests leave an event loop running in this one); extra_headers by name,
     if_none_match="…" for If-None-Match."""
@@ -69,4 +70,5 @@ def asgi_get(path: str, cookie: str = "", **extra_headers):
     answer = {}
     for name, value in sent[0]["headers"]:
         answer.setdefault(name.decode().lower(), []).append(value.decode())
-    return sent[0]["status"], answer, b"".join(m.get("body", b"") for m in sent[1:]).decode()
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return sent[0]["status"], answer, body if raw else body.decode()

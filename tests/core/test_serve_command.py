@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tests.operator import commentariat, operator_env, served
+from tests.operator import commentariat, free_port, operator_env, served
 
 
 class Execed(Exception):
@@ -40,17 +40,24 @@ def _option(args, name):
 def test_threads_per_worker_suit_the_database(started, monkeypatch, vendor, threads):
     monkeypatch.setattr(connection, "vendor", vendor)
     with pytest.raises(Execed):
-        call_command("serve", "--no-task-worker", "--port", "8123")
+        call_command("serve", "--no-task-worker", "--port", str(port := free_port()))
     (args,) = started
-    assert _option(args, "--blocking-threads") == threads and _option(args, "--port") == "8123"
+    assert _option(args, "--blocking-threads") == threads and _option(args, "--port") == str(port)
     assert args[-1] == "commentariat.wsgi:application"
 
 
 def test_threads_can_be_chosen(started):
     with pytest.raises(Execed):
-        call_command("serve", "--no-task-worker", "--threads", "3", "--workers", "4")
+        call_command("serve", "--no-task-worker", "--threads", "3", "--workers", "4", "--port", str(free_port()))
     (args,) = started
     assert _option(args, "--blocking-threads") == "3" and _option(args, "--workers") == "4"
+
+
+def test_asgi_serves_the_asgi_application_without_lifespan_events(started):
+    with pytest.raises(Execed):
+        call_command("serve", "--no-task-worker", "--interface", "asgi", "--port", str(free_port()))
+    (args,) = started
+    assert _option(args, "--interface") == "asginl" and args[-1] == "commentariat.asgi:application"
 
 
 def _serve_again(data_dir, port: int) -> subprocess.CompletedProcess:
@@ -116,3 +123,10 @@ def test_serve_on_a_read_only_data_dir_says_so_in_one_line(read_only_data_dir):
     result = commentariat(read_only_data_dir, "serve", "--port", "0", "--no-task-worker", check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"the data dir {read_only_data_dir} cannot be written to (Read-only file system)" in result.stderr
+
+
+def test_no_task_worker_when_tasks_run_in_the_request(started, settings, capsys):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with pytest.raises(Execed):  # granian alone: nothing is queued for a worker to run
+        call_command("serve", "--port", str(free_port()))
+    assert "and a task worker" not in capsys.readouterr().out

@@ -246,7 +246,7 @@ def test_reply_link_without_javascript_opens_the_form_under_the_comment(client, 
     target = make_comment(post, name="Target Person")
     page = client.get(post.get_absolute_url() + f"?replytocom={target.pk}")
     html = page.content.decode()
-    assert "Reply to <bdi>Target Person</bdi>" in html
+    assert "Replying to <bdi>Target Person</bdi>" in html
     assert 'id="cancel-reply"' in html and 'class="cancel-reply" href="' in html
     assert html.index('id="respond"') > html.index(f'id="comment-{target.pk}"')
     assert f'name="parent" value="{target.pk}"' in html

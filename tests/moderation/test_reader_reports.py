@@ -136,3 +136,14 @@ def test_a_hostile_explanation_is_inert_in_the_queue(reader, published, moderato
     queue = moderator_client.get("/moderation/").content.decode()
     assert "<script>alert(1)" not in queue and 'href="javascript:' not in queue
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in queue
+
+
+def test_a_reported_comment_its_author_deleted_leaves_the_queue(reader, published, moderator_client):
+    from commentariat.discussion.services.status import withdraw
+
+    _report(reader, published, reason="abuse")
+    assert f'id="item-{published.pk}"' in moderator_client.get("/moderation/").content.decode()
+    withdraw(comment=published)
+    queue = moderator_client.get("/moderation/").content.decode()
+    # Nothing left to act on, and no "Approve" that would publish what its author took back.
+    assert f'id="item-{published.pk}"' not in queue and "reported" not in queue.split("<main", 1)[-1].split("queue-filters")[0]

@@ -94,3 +94,17 @@ def test_no_statement_for_a_published_comment_and_no_appeal_with_a_forged_link(
 
 def test_readers_cannot_reach_the_appeals_queue(client):
     assert client.get("/moderation/appeals/").status_code in (302, 403)
+
+
+def test_an_appeal_on_a_comment_its_author_erased_cannot_reinstate_it(
+    removed, moderator_client, django_capture_on_commit_callbacks
+):
+    from commentariat.moderation.own_data import erase
+
+    _send_statement(moderator_client, removed, django_capture_on_commit_callbacks)
+    Client().post(_appeal_path(mail.outbox[-1]), {"text": "Please."})
+    erase("rash@example.org")
+    statement = Statement.objects.get()
+    answer = moderator_client.post(f"/moderation/appeals/{statement.pk}/", {"outcome": "reinstate"}, follow=True)
+    assert answer.status_code == 200 and "erased this comment" in answer.content.decode()
+    assert Comment.objects.get(pk=removed.pk).status == "withdrawn"

@@ -54,7 +54,7 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_the_progress_bar_draws_on_a_terminal_and_stays_silent_elsewhere():
+def test_the_progress_bar_draws_on_a_terminal_and_writes_plain_lines_elsewhere():
     reader = CountingReader(io.BytesIO(b"x" * 1000))
     reader.read(250)
     report = ImportReport()
@@ -62,6 +62,9 @@ def test_the_progress_bar_draws_on_a_terminal_and_stays_silent_elsewhere():
     report.count("comments approved", 40)
     terminal, pipe = Terminal(), io.StringIO()
     ProgressBar(reader, 1000, stream=terminal, every=0).update(report)
-    ProgressBar(reader, 1000, stream=pipe, every=0).update(report)
+    quiet = io.StringIO()
+    ProgressBar(reader, 1000, stream=quiet, every=0).update(report)  # not yet due: no line
+    ProgressBar(reader, 1000, stream=pipe, every=0, line_items=1).update(report)
     assert "25%" in terminal.getvalue() and "3 posts/pages, 40 comments" in terminal.getvalue()
-    assert pipe.getvalue() == ""
+    assert quiet.getvalue() == ""
+    assert pipe.getvalue() == " 25% read, 1 items: 3 posts/pages, 40 comments, 0 skipped\n"

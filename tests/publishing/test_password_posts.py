@@ -183,7 +183,7 @@ def test_after_unlocking_the_reply_link_opens_the_form_under_the_comment(client,
     unlock(client, protected)
     page = client.get(f"{protected.get_absolute_url()}?replytocom={parent.pk}").content.decode()
     assert BODY_SECRET in page
-    assert "Reply to <bdi>Inner Circle</bdi>" in page
+    assert "Replying to <bdi>Inner Circle</bdi>" in page
     assert f'name="parent" value="{parent.pk}"' in page
 
 

@@ -8,6 +8,7 @@
 | author, erasure by a mailed link | any | withdrawn, text and identity erased | always: it is their data; nobody moves it again |
 | moderator (queue, bulk, digest link, API, admin) | any | approved, pending, spam, removed | the version they saw is still the comment's, or they chose "decide anyway" |
 | importer | as the source says | the source's status | never over a moderator's decision made here |
+| backup restore | removed (WXR's "trash") | withdrawn | our own export says its author withdrew it |
 
 A moderator's move is the comment's last human decision (decided_by, decided_status,
 decided_at); automatic changes and authors' edits never rise above it. Every move, and every
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from commentariat.core.queue_signal import queue_changed
 from commentariat.publishing.models import Post
 
 from ..exceptions import EditClosed, StateConflict
@@ -143,6 +145,35 @@ def describe_last_change(comment: Comment) -> str:
     return f"This comment changed at {_when(changed_at or comment.updated_at)}; it is now “{status}”."
 
 
+def restore_from_backup(
+    *, comment: Comment, status: str, decided_status: str, decided_by, decided_at
+) -> bool:
+    """Give back what our own export says of a comment beyond WordPress's statuses: withdrawn by
+    its author (WXR calls it trash), and the last moderator decision. True when anything changed."""
+    changed = False
+    with transaction.atomic():
+        stored = _locked(comment)
+        if status == Status.WITHDRAWN and stored.status == Status.REMOVED:
+            stored.status_reason = "Deleted by its author."
+            _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])
+            changed = True
+        decision = (decided_status, getattr(decided_by, "pk", None), decided_at)
+        if (
+            decided_status in MODERATOR_STATUSES
+            and decided_at
+            and decision != (stored.decided_status, stored.decided_by_id, stored.decided_at)
+        ):
+            stored.decided_status, stored.decided_by, stored.decided_at = (
+                decided_status,
+                decided_by,
+                decided_at,
+            )
+            stored.save(update_fields=["decided_status", "decided_by", "decided_at"])
+            changed = True
+    sync(comment, stored)
+    return changed
+
+
 def refresh_comment_count(post_id: int) -> None:
     """Recount a post's approved comments from the comments themselves."""
     count = Comment.objects.shown_in_thread().filter(post_id=post_id).count()
@@ -176,6 +207,7 @@ def _move(stored: Comment, to: str, *, extra_fields=(), at=None) -> None:
         give_number(stored)
         fields += NUMBER_FIELDS
     stored.save(update_fields=fields)
+    queue_changed(stored.pk, "status")  # open queue pages show the move (after the commit)
     if newly_numbered:
         # Public for the first time: whoever follows the thread hears of it (once, after the commit).
         announce_public_comment(stored)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -14,6 +15,8 @@ from commentariat.publishing.models import Post
 
 from ..exceptions import CommentsClosed, DuplicateComment, InvalidParent
 from ..models import Comment
+from commentariat.core.queue_signal import queue_changed
+
 from ..notifications import announce_public_comment
 from ..numbering import give_number, parent_within_depth
 from ..screening import comments_closed_message, get_screener, screen_comment
@@ -77,6 +80,7 @@ def _store_new_comment(comment: Comment) -> Comment:
     comment.status_changed_at = timezone.now()
     if not comment.is_public:
         comment.save()
+        queue_changed(comment.pk, "new")  # the moderators' open queue pages hear of it
         return comment
     give_number(comment)
     comment.save()  # one INSERT with its number
@@ -115,6 +119,15 @@ def _author_errors(comment: Comment) -> dict[str, str]:
         errors["author_name"] = "Please enter your name."
     elif len(comment.author_name) > name_limit:
         errors["author_name"] = f"Please keep your name under {name_limit} characters."
+    # Checked with the others, so that a JSON client (the embed widget) hears of every missing
+    # field at once, not of the email only after fixing the rest (issue 16).
+    if not comment.author_email:
+        errors["author_email"] = "Please enter your email address."
+    else:
+        try:
+            validate_email(comment.author_email)
+        except ValidationError:
+            errors["author_email"] = "Please enter a valid email address, like name@example.org."
     if problem := text.website_problem(comment.author_url):
         errors["author_url"] = problem
     elif len(comment.author_url) > URL_MAX_LENGTH:

@@ -22,4 +22,5 @@ def comment_thread(context):
         can_quote=context.get("can_quote", False),
         can_pick=context.get("can_pick", False),
         editable=context.get("editable") or {},
+        can_report=not context.get("static_archive", False),  # the static export has no server to report to
     )

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from commentariat.core import text
+from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
 
 from .. import appeals
@@ -61,7 +62,7 @@ def appeal_decide(request, pk):
         try:
             appeals.decide_appeal(statement=statement, reinstate=form.cleaned_data["outcome"] == "reinstate",
                                   note=text.clean_text(form.cleaned_data["note"]), by=request.user)  # fmt: skip
-        except appeals.AppealRefused as refused:
+        except (appeals.AppealRefused, StateConflict) as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, "Appeal decided; the author is told by mail.")

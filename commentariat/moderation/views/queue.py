@@ -1,5 +1,6 @@
 """The queue and the decisions made in it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -46,6 +47,8 @@ def queue(request):
             "items": _items(comments, request.user),
             "pending_count": pending_count(),
             "reported_count": reported_count(),
+            "live_updates": settings.COMMENTARIAT["LIVE_UPDATES"],
+            "queue_poll_seconds": settings.COMMENTARIAT["QUEUE_POLL_SECONDS"],
             "decision_form": DecisionForm(),
             "digest_subscribed": DigestSubscriber.objects.filter(user=request.user).exists(),
             "shortcuts": preferences.shortcuts,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -27,16 +28,25 @@ class Command(BaseCommand):
             help="Blocking threads per worker (default: 1 on SQLite, 4 on PostgreSQL).",
         )
         parser.add_argument(
+            "--interface",
+            choices=["wsgi", "asgi"],
+            default=os.environ.get("COMMENTARIAT_INTERFACE", "wsgi"),
+            help="wsgi (default): pages with live updates poll for new comments; asgi: they keep a "
+            "Server-Sent Events stream open, which costs a coroutine rather than a thread.",
+        )
+        parser.add_argument(
             "--no-task-worker",
             action="store_true",
             help="Do not start a background task worker beside the server.",
         )
 
-    def handle(self, *args, host, port, workers, threads, no_task_worker, **options):
+    def handle(self, *args, host, port, workers, threads, interface, no_task_worker, **options):
         granian = shutil.which("granian", path=str(Path(sys.executable).parent)) or shutil.which("granian")
         if granian is None:
             raise CommandError("granian is not installed in this environment.")
         _check_port_free(host, port)
+        # With COMMENTARIAT_TASKS=immediate tasks run in the request: there is no queue to work on.
+        no_task_worker = no_task_worker or "DatabaseBackend" not in settings.TASKS["default"]["BACKEND"]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commentariat.settings.base")
         if threads is None:
             # SQLite work is all in-process and holds the GIL, and writers queue for one lock:
@@ -46,7 +56,7 @@ class Command(BaseCommand):
         server_args = [
             granian,
             "--interface",
-            "wsgi",
+            "asginl" if interface == "asgi" else interface,  # Django has no lifespan events
             "--host",
             host,
             "--port",
@@ -59,7 +69,7 @@ class Command(BaseCommand):
             "--log-level",
             "warning",
             "--no-ws",
-            "commentariat.wsgi:application",
+            f"commentariat.{interface}:application",
         ]
         self.stdout.write(
             f"Serving on http://{host}:{port}/ with {workers} workers"

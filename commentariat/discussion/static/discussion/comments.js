@@ -38,6 +38,7 @@
   if (!form) return;
   var parentInput = form.querySelector("input[name=parent]");
   var cancel = document.getElementById("cancel-reply");
+  var cancelWrap = cancel.parentNode;
   var title = respond.querySelector(".reply-title-text");
   var home = document.getElementById("comments");
   var homeMarker = document.createElement("span");
@@ -54,8 +55,8 @@
     var article = item.querySelector("article");
     article.insertAdjacentElement("afterend", respond);
     parentInput.value = link.dataset.commentId;
-    title.textContent = "Reply to " + link.dataset.author;
-    cancel.hidden = false;
+    title.textContent = "Replying to " + link.dataset.author;
+    cancelWrap.hidden = false;
     form.querySelector("textarea").focus();
   }
 
@@ -63,7 +64,7 @@
     homeMarker.parentNode.insertBefore(respond, homeMarker);
     parentInput.value = "";
     title.textContent = "Leave a Reply";
-    cancel.hidden = true;
+    cancelWrap.hidden = true;
   }
 
   document.addEventListener("click", function (event) {

@@ -198,19 +198,104 @@
     if (index !== current) focusItem(index, true);
   });
 
-  // Keep the claims of other moderators visible without reloading.
-  function refreshClaims() {
-    var ids = items.map(function (item) { return item.dataset.commentId; }).join(",");
-    if (!ids) return;
-    fetch(queue.dataset.claimsUrl + "?ids=" + ids, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (answer) {
-        items.forEach(function (item) {
-          var who = answer.claims[item.dataset.commentId];
-          if (who) { markClaimed(item, who + " is working on this"); }
-        });
-      }).catch(function () {});
+  // The live queue: what the other moderator (or an author, or a reader's report) changes shows
+  // in place, and new items join the end of the page. A Server-Sent Events stream says when to
+  // look (under ASGI); otherwise, and as a safety net, the page asks every few seconds. Nothing
+  // runs while the page is hidden.
+  var stateUrl = queue.dataset.stateUrl;
+  var news = document.querySelector(".queue-news");
+  var live = queue.dataset.live === "on";
+  var fastMs = Math.max(2, Number(queue.dataset.pollSeconds) || 10) * 1000;
+  var source = null, timer = null, pending = null, asking = false, added = 0;
+  // after = 0 asks for no new items (a single comment's page shows only its own).
+  var after = queue.dataset.append === "off" ? 0 :
+    items.reduce(function (most, item) { return Math.max(most, Number(item.dataset.commentId)); }, 0);
+
+  function unmarkClaimed(item) {
+    item.classList.remove("claimed");
+    var note = item.querySelector(".claim-note");
+    note.hidden = true;
+    note.textContent = "";
   }
-  refreshClaims();
-  window.setInterval(refreshClaims, 15000);
+
+  function refreshState() {
+    if (!stateUrl || asking) return;
+    asking = true;
+    var query = new URLSearchParams(window.location.search);
+    query.delete("page");
+    query.set("ids", items.map(function (item) { return item.dataset.commentId; }).join(","));
+    query.set("after", String(after));
+    fetch(stateUrl + "?" + query.toString(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) { asking = false; if (answer) apply(answer); })
+      .catch(function () { asking = false; });
+  }
+
+  function apply(answer) {
+    items.forEach(function (item) {
+      var now = answer.items[item.dataset.commentId];
+      if (!now) return;
+      if (now.claimed_by) markClaimed(item, now.claimed_by + " is working on this");
+      else if (item.classList.contains("claimed")) unmarkClaimed(item);
+      // Changed by someone else since this page showed it. Its data-version stays the one this
+      // moderator saw, so a decision on it still asks "Decide anyway" (the server checks).
+      var seen = Number(item.dataset.remoteVersion || item.dataset.version);
+      if (Number(now.version) > seen) {
+        item.dataset.remoteVersion = now.version;
+        item.querySelector(".item-status").textContent = now.status_label;
+        if (now.status === "pending") {
+          say(item, "Changed since you opened this page (now " + now.status_label.toLowerCase() + ").");
+        } else {
+          item.classList.add("decided", "decided-elsewhere");
+          say(item, now.status_label + (now.decided_by ? " by " + now.decided_by : "") + ".");
+        }
+      }
+    });
+    var empty = queue.querySelector(".queue-empty");
+    answer.new.forEach(function (entry) {
+      if (document.getElementById("item-" + entry.id)) return;
+      var holder = document.createElement("div");
+      holder.innerHTML = entry.html;  // rendered and escaped by the server, as the page is
+      var item = holder.querySelector(".queue-item");
+      if (!item) return;
+      if (empty) { empty.remove(); empty = null; }
+      queue.appendChild(item);
+      items.push(item);
+      after = Math.max(after, entry.id);  // entries come only while after > 0
+      added += 1;
+    });
+    if (news && added) news.textContent = added + (added === 1 ? " new item" : " new items") + " added at the end of the page.";
+    var count = document.querySelector(".pending-count");
+    if (count) count.textContent = answer.pending_count + " waiting";
+    document.title = document.title.replace(/^Queue \([^)]*\)/, "Queue (" + answer.pending_count +
+      (answer.reported_count ? ", " + answer.reported_count + " reported" : "") + ")");
+  }
+
+  function soon() {  // a burst of events makes one request
+    if (pending) return;
+    pending = window.setTimeout(function () { pending = null; refreshState(); }, 300);
+  }
+
+  function poll(ms) {
+    if (timer) window.clearInterval(timer);
+    timer = window.setInterval(refreshState, ms);
+  }
+
+  function connect() {
+    if (!live || !window.EventSource || source) return;
+    source = new EventSource(queue.dataset.eventsUrl);
+    source.addEventListener("queue", soon);
+    source.addEventListener("open", function () { poll(60000); });
+    source.addEventListener("error", function () {
+      if (source && source.readyState === EventSource.CLOSED) { source = null; poll(fastMs); }
+    });
+  }
+
+  function start() { refreshState(); poll(fastMs); connect(); }
+  function stop() {
+    if (timer) { window.clearInterval(timer); timer = null; }
+    if (source) { source.close(); source = null; }
+  }
+  document.addEventListener("visibilitychange", function () { if (document.hidden) stop(); else start(); });
+  if (!document.hidden) start();
 })();

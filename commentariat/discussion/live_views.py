@@ -1,0 +1,55 @@
+"""The two endpoints of live updates: new comments after a given one (JSON), and the SSE stream."""
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from commentariat.publishing import visibility as post_visibility
+from commentariat.publishing.models import Post
+
+from . import live
+from .screening import comments_closed_message, get_screener
+
+
+def _readable_post(request, pk: int) -> Post:
+    if not live.enabled():
+        raise Http404("Live updates are off.")
+    post = Post.objects.published().filter(pk=pk).first()
+    if post is None or not post_visibility.may_read(request, post):
+        raise Http404("No such thread.")
+    return post
+
+
+@require_GET
+def live_comments(request, pk):
+    post = _readable_post(request, pk)
+    raw = request.GET.get("after", "")
+    after = int(raw) if raw.isdigit() and len(raw) < 19 else live.latest_comment_id(post)
+    open_for_replies = comments_closed_message(post, get_screener()) is None
+    response = JsonResponse(live.comments_after(post, after, accepts_replies=open_for_replies))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def live_events(request, pk):
+    # A plain view: under ASGI, Django runs it in a thread and then iterates the stream (an
+    # async generator) on the event loop.
+    _readable_post(request, pk)
+    # Under WSGI a stream would hold one of the worker's few threads for minutes: the page polls.
+    if not isinstance(request, ASGIRequest) or not live.stream_slot_free():
+        return _busy()
+    response = StreamingHttpResponse(live.event_stream(pk), content_type="text/event-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # a proxy in front must pass each event on at once
+    return response
+
+
+def _busy() -> HttpResponse:
+    response = HttpResponse(
+        "No stream here: ask for new comments every few seconds.\n", status=503, content_type="text/plain"
+    )
+    response["Retry-After"] = str(settings.COMMENTARIAT["LIVE_POLL_SECONDS"])
+    response["Cache-Control"] = "no-store"
+    return response
