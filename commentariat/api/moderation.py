@@ -10,12 +10,13 @@ from ninja.security import HttpBearer
 
 from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
+from commentariat.moderation.dashboard import moderation_numbers
 from commentariat.moderation.exceptions import ClaimedByOther
 from commentariat.moderation.services import decide_comment, sanction_commenter
 
 from .common import error_body, field_errors
 from .models import ApiToken
-from .schemas import BanIn, BanOut, DecisionIn, DecisionOut, ErrorOut, QueueItemOut
+from .schemas import BanIn, BanOut, DashboardOut, DecisionIn, DecisionOut, ErrorOut, QueueItemOut
 
 
 class StaffToken(HttpBearer):
@@ -117,3 +118,14 @@ def ban(request, payload: BanIn):
     return Status(201, {"id": sanction.pk, "kind": sanction.kind, "email": sanction.email,
                         "ip_network": sanction.ip_network, "name": sanction.name,
                         "expires_at": sanction.expires_at})  # fmt: skip
+
+
+@router.get(
+    "/dashboard",
+    response={200: DashboardOut, 403: ErrorOut},
+    summary="The moderation dashboard's numbers over the last 30 days",
+)
+def dashboard(request):
+    if not _may_moderate(request.auth):
+        return _forbidden()
+    return Status(200, moderation_numbers())
