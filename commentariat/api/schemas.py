@@ -79,6 +79,12 @@ class SubmittedOut(Schema):
     message: str
 
 
+class QueueReportOut(Schema):
+    reason: str
+    explanation: str
+    created_at: datetime
+
+
 class QueueItemOut(Schema):
     id: int
     post_id: int
@@ -95,6 +101,8 @@ class QueueItemOut(Schema):
     version: int = Field(
         description="The comment's state version: send it back as seen_version with a decision."
     )
+    report_weight: int = Field(0, description="The total weight of readers' open reports (0: none).")
+    reports: list[QueueReportOut] = Field(default_factory=list, description="Readers' open reports, oldest first.")
 
 
 class DecisionIn(Schema):

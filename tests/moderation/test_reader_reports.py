@@ -170,3 +170,15 @@ def test_a_moderator_cannot_publish_what_its_author_deleted(published, moderator
         decide_comment(comment=published, decision="approve", by=moderator, force=True)
     decide_comment(comment=published, decision="remove", by=moderator)
     assert Comment.objects.get(pk=published.pk).status == "removed"
+
+
+def test_the_api_queue_carries_reports_in_the_same_order(reader, post, published, moderator):
+    from commentariat.api.models import ApiToken
+
+    waiting = hold_comment(comment=make_comment(post, body="Held for review."))
+    _report(reader, published, reason="abuse", explanation="Rude.")
+    _, token = ApiToken.issue(moderator)
+    answer = Client().get("/api/moderation/queue", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [item["id"] for item in answer] == [published.pk, waiting.pk]
+    assert answer[0]["report_weight"] == 1 and answer[0]["reports"][0]["reason"] == "abuse"
+    assert answer[1]["reports"] == []
