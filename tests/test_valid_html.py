@@ -94,6 +94,7 @@ def _pages(client, moderator_client, site, comments_per_page) -> dict[str, objec
             "moderation-queue": moderator_client.get("/moderation/"),
             "moderation-log": moderator_client.get("/moderation/log/"),
             "moderation-refused": moderator_client.get("/moderation/refused/"),
+            "moderation-dashboard": moderator_client.get("/moderation/dashboard/"),
             "moderation-thread": moderator_client.get(f"/moderation/posts/{site['long'].pk}/"),
             "editor-posts": moderator_client.get("/editor/"),
             "editor-post": moderator_client.get(f"/editor/{site['long'].pk}/"),

@@ -10,12 +10,15 @@ from ninja.security import HttpBearer
 
 from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
+from commentariat.moderation.dashboard import moderation_numbers
 from commentariat.moderation.exceptions import ClaimedByOther
+from commentariat.moderation.queue import queue_comments
+from commentariat.moderation.reports import open_reports_by_comment
 from commentariat.moderation.services import decide_comment, sanction_commenter
 
 from .common import error_body, field_errors
 from .models import ApiToken
-from .schemas import BanIn, BanOut, DecisionIn, DecisionOut, ErrorOut, QueueItemOut
+from .schemas import BanIn, BanOut, DashboardOut, DecisionIn, DecisionOut, ErrorOut, QueueItemOut
 
 
 class StaffToken(HttpBearer):
@@ -42,14 +45,16 @@ def _forbidden():
 @router.get(
     "/queue",
     response={200: list[QueueItemOut], 403: ErrorOut},
-    summary="Comments awaiting review, oldest first",
+    summary="The moderation queue, in the web queue's order of need",
+    description="Comments awaiting review and published comments readers reported (open reports), "
+    "ordered as /moderation/ orders them: open reports' weight, then comments the filter thinks fine, "
+    "then oldest first.",
 )
 def queue(request, limit: int = Query(50, ge=1, le=200)):
     if not _may_moderate(request.auth):
         return _forbidden()
-    pending = (
-        Comment.objects.filter(status=Comment.Status.PENDING).select_related("post").order_by("created_at")
-    )
+    comments = list(queue_comments()[:limit])
+    reports = open_reports_by_comment(c.pk for c in comments)
     return Status(
         200,
         [
@@ -67,8 +72,11 @@ def queue(request, limit: int = Query(50, ge=1, le=200)):
                 "body": c.body,
                 "created_at": c.created_at,
                 "version": c.state_version,
+                "report_weight": sum(r.weight for r in reports.get(c.pk, [])),
+                "reports": [{"reason": r.reason, "explanation": r.explanation, "created_at": r.created_at}
+                            for r in reports.get(c.pk, [])],
             }  # fmt: skip
-            for c in pending[:limit]
+            for c in comments
         ],
     )
 
@@ -117,3 +125,14 @@ def ban(request, payload: BanIn):
     return Status(201, {"id": sanction.pk, "kind": sanction.kind, "email": sanction.email,
                         "ip_network": sanction.ip_network, "name": sanction.name,
                         "expires_at": sanction.expires_at})  # fmt: skip
+
+
+@router.get(
+    "/dashboard",
+    response={200: DashboardOut, 403: ErrorOut},
+    summary="The moderation dashboard's numbers over the last 30 days",
+)
+def dashboard(request):
+    if not _may_moderate(request.auth):
+        return _forbidden()
+    return Status(200, moderation_numbers())

@@ -79,6 +79,12 @@ class SubmittedOut(Schema):
     message: str
 
 
+class QueueReportOut(Schema):
+    reason: str
+    explanation: str
+    created_at: datetime
+
+
 class QueueItemOut(Schema):
     id: int
     post_id: int
@@ -95,6 +101,8 @@ class QueueItemOut(Schema):
     version: int = Field(
         description="The comment's state version: send it back as seen_version with a decision."
     )
+    report_weight: int = Field(0, description="The total weight of readers' open reports (0: none).")
+    reports: list[QueueReportOut] = Field(default_factory=list, description="Readers' open reports, oldest first.")
 
 
 class DecisionIn(Schema):
@@ -133,3 +141,119 @@ class BanOut(Schema):
     ip_network: str
     name: str
     expires_at: datetime | None
+
+
+# The moderation dashboard (moderation/dashboard.py): days and times are ISO 8601 text, durations seconds.
+
+
+class DashboardWindowOut(Schema):
+    days: int
+    first_day: str
+    last_day: str
+
+
+class QueueDayOut(Schema):
+    day: str
+    size: int = Field(description="Comments waiting for review at the end of the day (now, for today).")
+    oldest_waiting_seconds: int | None
+
+
+class QueueHistoryOut(Schema):
+    days: list[QueueDayOut]
+    size_now: int
+    oldest_now_seconds: int | None
+
+
+class WaitBucketOut(Schema):
+    label: str
+    comments: int
+
+
+class TimeToDecisionOut(Schema):
+    decided: int
+    decided_automatically: int
+    held_decided: int
+    p50_seconds: int | None = Field(description="Created to first decision; automatic decisions count as 0.")
+    p90_seconds: int | None
+    held_p50_seconds: int | None = Field(description="The same, for comments held for review only.")
+    held_p90_seconds: int | None
+    buckets: list[WaitBucketOut]
+
+
+class AutomaticDayOut(Schema):
+    day: str
+    automatic: int
+    held: int
+    share: float | None
+
+
+class AutomaticOut(Schema):
+    automatic: int
+    held: int
+    share: float | None
+    days: list[AutomaticDayOut]
+
+
+class SpamFilterQualityOut(Schema):
+    said_spam: int
+    said_fine: int
+    true_positives: int
+    false_positives: int = Field(description="Sent to spam by the filter, approved by a moderator later.")
+    false_negatives: int = Field(description="Approved by the filter, marked spam by a moderator later.")
+    precision: float | None
+    recall: float | None
+
+
+class RefusalReasonOut(Schema):
+    reason: str
+    label: str
+    comments: int
+
+
+class RefusalsOut(Schema):
+    days: int
+    total: int
+    reasons: list[RefusalReasonOut]
+
+
+class ModeratorActionsOut(Schema):
+    name: str
+    actions: int
+    approve: int
+    spam: int
+    remove: int
+    other: int
+
+
+class ReportReasonOut(Schema):
+    reason: str
+    label: str
+    reports: int
+    open: int
+
+
+class ReportsOut(Schema):
+    total: int
+    open: int
+    reasons: list[ReportReasonOut]
+
+
+class AppealsOut(Schema):
+    statements: int = Field(description="Statements of reasons mailed to authors of removed comments.")
+    appeals: int
+    open: int
+    upheld: int
+    reinstated: int
+
+
+class DashboardOut(Schema):
+    generated_at: str
+    window: DashboardWindowOut
+    queue: QueueHistoryOut
+    time_to_decision: TimeToDecisionOut
+    automatic: AutomaticOut
+    spam_filter: SpamFilterQualityOut
+    refusals: RefusalsOut
+    moderators: list[ModeratorActionsOut]
+    reports: ReportsOut
+    appeals: AppealsOut

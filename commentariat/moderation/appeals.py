@@ -35,6 +35,9 @@ def may_send_statement(comment: Comment) -> bool:
 def send_statement(*, comment: Comment, rule: str, explanation: str, by) -> Statement:
     if not may_send_statement(comment):
         raise AppealRefused("A statement of reasons goes with a removed comment whose author left an address.")
+    since = comment.decided_at or comment.status_changed_at
+    if Statement.objects.filter(comment=comment, **({"sent_at__gte": since} if since else {})).exists():
+        raise AppealRefused("A statement of reasons was already sent for this removal; its author can appeal it once.")
     with transaction.atomic():
         statement = Statement.objects.create(comment=comment, rule=rule, explanation=explanation, sent_by=by)
         ModerationAction.objects.create(actor=by, kind=ModerationAction.Kind.STATEMENT, comment=comment,
@@ -74,17 +77,27 @@ def open_appeals():
     )
 
 
-def decide_appeal(*, statement: Statement, reinstate: bool, note: str, by) -> Statement:
-    """Uphold the removal or reinstate the comment; the author is told by mail."""
+def decide_appeal(*, statement: Statement, reinstate: bool, note: str, by, seen_version: int | None = None) -> Statement:
+    """Uphold the removal or reinstate the comment; the author is told by mail.
+
+    seen_version: the comment's state_version on the appeals page: if the comment changed since
+    (another moderator's decision, an edit), StateConflict says what happened, as in the queue.
+    Raises AppealRefused when the comment is no longer removed (decided another way since).
+    """
     from .services import decide_comment
 
     with transaction.atomic():
         locked = Statement.objects.select_for_update().select_related("comment").get(pk=statement.pk)
         if locked.decided_at is not None or locked.appealed_at is None:
             raise AppealRefused("This appeal has been decided already.")
+        if locked.comment.status not in REMOVED:
+            raise AppealRefused(
+                f"The comment is no longer removed (it is {locked.comment.get_status_display().lower()}): "
+                "decide on it in the queue."
+            )
         if reinstate:
             decide_comment(comment=locked.comment, decision=ModerationAction.Kind.APPROVE, by=by,
-                           reason=f"Appeal granted. {note}".strip(), force=True)  # fmt: skip
+                           reason=f"Appeal granted. {note}".strip(), seen_version=seen_version)  # fmt: skip
         locked.outcome = Statement.Outcome.REINSTATED if reinstate else Statement.Outcome.UPHELD
         locked.outcome_note, locked.decided_by, locked.decided_at = note, by, clock.now()
         locked.save(update_fields=["outcome", "outcome_note", "decided_by", "decided_at"])

@@ -18,7 +18,9 @@ from commentariat.core import live
 from commentariat.core.queue_signal import CHANNEL
 from commentariat.discussion.models import Comment
 
-from .models import ModeratorPreferences
+from django.db.models import Exists, OuterRef, Q
+
+from .models import ModeratorPreferences, Report
 from .queue import active_claims, pending_count, queue_comments, reported_count
 
 MAX_NEW = 20
@@ -28,7 +30,11 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def state(request, *, ids: list[int], after: int, filters: dict) -> dict:
+def latest_report_id() -> int:
+    return Report.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def state(request, *, ids: list[int], after: int, filters: dict, reports_after: int = 0) -> dict:
     from .views.common import _items
 
     me = request.user.pk
@@ -45,14 +51,20 @@ def state(request, *, ids: list[int], after: int, filters: dict) -> dict:
         }
     new = []
     if after:
-        fresh = list(queue_comments(**filters).filter(pk__gt=after).exclude(pk__in=ids)[:MAX_NEW])
+        # New to the queue: comments newer than the page's newest, and older ones reported since.
+        reported_since = Exists(Report.objects.filter(comment=OuterRef("pk"), pk__gt=reports_after,
+                                                      resolved_at__isnull=True))  # fmt: skip
+        fresh = list(
+            queue_comments(**filters).filter(Q(pk__gt=after) | Q(reported_since)).exclude(pk__in=ids)[:MAX_NEW]
+        )
         if fresh:
             keys = ModeratorPreferences.for_user(request.user).key_labels()
             for item in _items(fresh, request.user):
                 html = render_to_string("moderation/_item.html", {"item": item, "select": True, "keys": keys},
                                         request=request)  # fmt: skip
                 new.append({"id": item["comment"].pk, "html": html})
-    return {"items": items, "new": new, "pending_count": pending_count(), "reported_count": reported_count()}
+    return {"items": items, "new": new, "pending_count": pending_count(), "reported_count": reported_count(),
+            "latest_report": latest_report_id()}  # fmt: skip
 
 
 _open = {"count": 0}

@@ -2,6 +2,7 @@ import ipaddress
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,6 +46,23 @@ class ModerationPolicy(models.Model):
     )
     ham_threshold = models.FloatField(
         default=0.10, help_text="Spam score at or below which the learned filter approves a comment."
+    )
+    budget_spam_published = models.FloatField(
+        "Error budget: spam published automatically (%)",
+        default=1.0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="At most this share of spam may be approved by the filter without a moderator.",
+    )
+    budget_good_caught = models.FloatField(
+        "Error budget: good comments caught (%)",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="At most this share of legitimate comments may be sent to spam by the filter.",
+    )
+    thresholds_follow_budget = models.BooleanField(
+        "Fit the thresholds to the error budget",
+        default=True,
+        help_text="Whenever the filter retrains, set both thresholds from the moderators' own decisions.",
     )
     auto_close_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Close comments this many days after publication (empty: never)."
@@ -371,3 +389,49 @@ class Statement(models.Model):
 
     def __str__(self):
         return f"statement on comment {self.comment_id}"
+
+
+class ThresholdFit(models.Model):
+    """One fit of the filter's thresholds to the error budget (see error_budget.py); the newest is shown."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    decisions = models.PositiveIntegerField(help_text="Moderators' decisions the fit read.")
+    spam_decisions = models.PositiveIntegerField()
+    decided_from = models.DateTimeField(null=True, blank=True)
+    decided_until = models.DateTimeField(null=True, blank=True)
+    scored = models.PositiveIntegerField(
+        default=0, help_text="Newer decisions scored by a filter trained on older ones."
+    )
+    scored_spam = models.PositiveIntegerField(default=0)
+    budget_spam_published = models.FloatField()
+    budget_good_caught = models.FloatField()
+    spam_threshold = models.FloatField(null=True, blank=True)
+    ham_threshold = models.FloatField(null=True, blank=True)
+    auto_share = models.FloatField(null=True, blank=True)
+    spam_published = models.FloatField(null=True, blank=True)
+    spam_published_upper = models.FloatField(null=True, blank=True)
+    good_caught = models.FloatField(null=True, blank=True)
+    good_caught_upper = models.FloatField(null=True, blank=True)
+    applied = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Threshold fit of {self.created_at:%Y-%m-%d %H:%M} on {self.decisions} decisions"
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.spam_threshold is not None
+
+    # Shares are stored as fractions; the policy page shows percentages.
+    spam_published_percent = property(lambda self: _percent(self.spam_published))
+    spam_published_upper_percent = property(lambda self: _percent(self.spam_published_upper))
+    good_caught_percent = property(lambda self: _percent(self.good_caught))
+    good_caught_upper_percent = property(lambda self: _percent(self.good_caught_upper))
+    auto_share_percent = property(lambda self: _percent(self.auto_share))
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else share * 100

@@ -1,7 +1,8 @@
 """Commenters' own data: a signed link, mailed to an address, to download or erase its comments.
 
-- Anyone may ask for the link by address; the page answers the same whether or not the address
-  wrote anything (it never tells who comments here). Asking is limited per IP and per address.
+- Anyone may ask for the link by address; the page answers the same, as fast, whether or not the
+  address wrote anything (the task looks it up). Asking is limited per IP; an address gets at most
+  one mail an hour, so nobody can flood it or use up its owner's requests.
 - The link is signed (salt LINK_SALT) and lasts LINK_DAYS; it carries the address, nothing else.
 - Download: every comment written with that address, in every status, as JSON or CSV.
 - Erase: each comment's text, name, address, website and IP go (discussion's
@@ -15,6 +16,7 @@ import json
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -37,14 +39,11 @@ class TooManyRequests(Exception):
 
 
 def ask_for_link(*, email: str, ip: str | None) -> None:
-    """Mail the link if this address wrote comments here; the caller answers the same either way."""
+    """Queue the mail of the link; the caller answers the same whatever the address. Whether the
+    address wrote anything is looked up by the task, so the answer takes as long either way."""
     email = email.strip().lower()
-    if (ip and over_limit(f"own-data:ip:{ip}", limit=10, window_seconds=3600)) or over_limit(
-        f"own-data:email:{email}", limit=3, window_seconds=86400
-    ):
+    if ip and over_limit(f"own-data:ip:{ip}", limit=10, window_seconds=3600):
         raise TooManyRequests
-    if not comments_of(email).exists():
-        return
     from .tasks import send_own_data_link
 
     transaction.on_commit(lambda: send_own_data_link.enqueue(email=email))
@@ -110,11 +109,19 @@ def erase(email: str) -> int:
     if count:
         from commentariat.core.page_cache import bump
 
+        from .tasks import retrain_spam_filter
+
         bump("site")
+        # The trained filter keeps words of the texts it learned from: it learns again without them.
+        transaction.on_commit(lambda: retrain_spam_filter.enqueue())
     return count
 
 
 def send_link_now(email: str) -> None:
+    """Mail the link if comments were written with the address, at most one mail an hour per
+    address (asking for someone else's link can neither flood them nor lock them out)."""
+    if not comments_of(email).exists() or not cache.add(f"own-data:mailed:{email}", True, timeout=3600):
+        return
     site = settings.COMMENTARIAT["SITE_NAME"]
     url = site_url(reverse("own-data-link", kwargs={"token": link_token(email)}))
     body = (

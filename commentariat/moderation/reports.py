@@ -61,7 +61,8 @@ def file_report(*, comment: Comment, reason: str, explanation: str = "", email: 
             reporter_ip=ip, weight=REGULAR_WEIGHT if regular else 1,
         )  # fmt: skip
     queue_changed(comment.pk, "reported")
-    if email:
+    # A confirmation at most three times a day per address: the form cannot be used to mail a stranger.
+    if email and not over_limit(f"report-mail:{email.lower()}", limit=3, window_seconds=86400):
         from .tasks import send_report_mail
 
         transaction.on_commit(lambda: send_report_mail.enqueue(report_id=report.pk, kind="received"))
@@ -88,6 +89,13 @@ def close_reports(comment: Comment) -> None:
                 send_report_mail.enqueue(report_id=pk, kind="decided")
 
         transaction.on_commit(tell)
+
+
+def reopen_reports(comment: Comment, *, closed_by) -> None:
+    """A decision was undone: the reports it closed are open again (the comment is back in the
+    queue as reported, for the next decision to close them and tell their reporters)."""
+    Report.objects.filter(comment=comment, resolved_at__gte=closed_by.created_at,
+                          resolution=closed_by.after.get("status", "")).update(resolved_at=None, resolution="")  # fmt: skip
 
 
 def open_reports_by_comment(comment_ids) -> dict[int, list[Report]]:

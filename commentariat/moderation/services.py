@@ -16,7 +16,7 @@ from commentariat.discussion.models import Comment
 
 from .exceptions import ClaimedByOther, NothingToUndo
 from .models import Claim, CommenterNote, ModerationAction, ModerationPolicy, Sanction
-from .reports import close_reports
+from .reports import close_reports, reopen_reports
 from .spam_filter import schedule_retraining
 
 Kind = ModerationAction.Kind
@@ -83,8 +83,10 @@ def undo_action(*, action: ModerationAction, by) -> ModerationAction:
         version is not None and version != comment.state_version
     ):
         raise NothingToUndo("The comment has changed since; decide on it again instead.")
+    _ensure_not_claimed_by_other(comment, by)
     previous = action.before["status"]
     stored = discussion.decide(comment=comment, to=previous, by=by, seen_version=comment.state_version)
+    reopen_reports(stored, closed_by=action)
     undo = _log(
         by,
         Kind.UNDO,
@@ -101,6 +103,8 @@ def undo_action(*, action: ModerationAction, by) -> ModerationAction:
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, by, reason: str = "") -> ModerationAction:
     """A moderator's edit of a comment's text; the old text stays in the log."""
+    if comment.erased_at is not None:
+        raise ValidationError("Its author erased this comment at their request; it cannot be changed.")
     _ensure_not_claimed_by_other(comment, by)
     before = {"body": comment.body}
     comment.body = body
@@ -195,9 +199,11 @@ def remove_everything_by(*, email: str, by, reason: str) -> int:
     count = 0
     for comment in comments.select_related("post"):
         before = {"status": comment.status, "version": comment.state_version}
-        stored = discussion.decide(comment=comment, to=Comment.Status.REMOVED, by=by)
-        _log(by, Kind.REMOVE, comment=stored, before=before,
-             after={"status": stored.status, "version": stored.state_version}, reason=reason)  # fmt: skip
+        with transaction.atomic():
+            stored = discussion.decide(comment=comment, to=Comment.Status.REMOVED, by=by)
+            _log(by, Kind.REMOVE, comment=stored, before=before,
+                 after={"status": stored.status, "version": stored.state_version}, reason=reason)  # fmt: skip
+            close_reports(stored)
         count += 1
     return count
 
@@ -263,6 +269,8 @@ def claim_comment(*, comment: Comment, by) -> Claim:
     minutes = settings.COMMENTARIAT.get("CLAIM_MINUTES", 5)
     with transaction.atomic():
         _ensure_not_claimed_by_other(comment, by, lock=True)
+        # One item at a time: moving on releases what the moderator passed over.
+        Claim.objects.filter(moderator=by).exclude(comment=comment).delete()
         claim, created = Claim.objects.update_or_create(
             comment=comment,
             defaults={"moderator": by, "expires_at": clock.now() + timedelta(minutes=minutes)},

@@ -52,7 +52,8 @@ def min_examples() -> int:
 
 
 def retrain_from_site() -> SpamFilterModel | None:
-    """Train on every approved and spam comment; None when either class has too few examples."""
+    """Train on every approved and spam comment, then refit the thresholds to the error budget;
+    None when either class has too few examples."""
     limit = settings.COMMENTARIAT.get("SPAM_FILTER_MAX_EXAMPLES", 50000)
     decided = Comment.objects.filter(
         status__in=[Comment.Status.APPROVED, Comment.Status.SPAM], kind=Comment.Kind.COMMENT
@@ -69,6 +70,10 @@ def retrain_from_site() -> SpamFilterModel | None:
         spam_examples=spam, ham_examples=len(labels) - spam, blob=buffer.getvalue()
     )
     SpamFilterModel.objects.exclude(pk=model.pk).filter(pk__lt=model.pk).delete()
+    # The thresholds belong to the filter that scores with them: refit them with every retraining.
+    from .error_budget import fit_thresholds_to_budget
+
+    fit_thresholds_to_budget()
     return model
 
 

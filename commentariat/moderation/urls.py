@@ -27,6 +27,7 @@ urlpatterns = [
     path("sanctions/<int:pk>/revoke/", views.sanction_revoke, name="sanction-revoke"),
     path("log/", views.audit_log, name="log"),
     path("refused/", views.refused_comments, name="refusals"),
+    path("dashboard/", views.moderation_dashboard, name="dashboard"),
     path("posts/<int:pk>/", views.thread_settings, name="thread"),
     path("policy/", views.policy_edit, name="policy"),
     path("keys/", views.shortcuts_setting, name="shortcuts"),

@@ -116,7 +116,7 @@ def add_post_element(item, post: Post) -> None:
     for comment in decided.select_related("decided_by").order_by("pk"):
         _child(element, "comment", "", id=str(comment.pk), status=comment.status,
                decided_status=comment.decided_status, decided_by=_login(comment.decided_by),
-               decided_at=_value(comment.decided_at))  # fmt: skip
+               decided_at=_value(comment.decided_at), erased_at=_value(comment.erased_at))  # fmt: skip
     # Confirmed only: an unconfirmed address never asked for mail, as far as anyone knows.
     confirmed = post.subscriptions.filter(confirmed_at__isnull=False).order_by("pk")
     for subscription in confirmed:

@@ -266,6 +266,7 @@ class BackupRestore:
             if restore_from_backup(
                 comment=comment, status=state.get("status", ""), decided_status=state.get("decided_status", ""),
                 decided_by=User(pk=decided_by) if decided_by else None, decided_at=_moment(state.get("decided_at")),
+                erased_at=_moment(state.get("erased_at")),
             ):  # fmt: skip
                 self.report.count("comment states restored")
 

@@ -118,6 +118,12 @@ def store_comments(
             report.count("comments unchanged")  # _NumberState has its place already
             continue
         row = current.get(item.object_id) if item else None
+        if row is not None and row.erased_at is not None:
+            # Erased at its author's request: no import brings its text, name or address back.
+            report.count("comments erased at their authors' request (left as they are)")
+            numbered_state.remember(row)
+            comment_ids[c.legacy_id] = row.pk
+            continue
         if row is None:
             row = _NewComment(pk=next(new_ids), post_id=post.pk)
             new_rows.append((c, row))

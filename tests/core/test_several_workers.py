@@ -62,6 +62,9 @@ def test_flood_limit_counts_comments_across_workers(two_workers):
         "policy = ModerationPolicy.current(); policy.flood_limit_per_minute = 3; policy.save()",
         extra_env=SINGLE_MACHINE,
     )
+    from tests.factories import clear_of_minute_boundary
+
+    clear_of_minute_boundary()
     statuses = [_post_comment(base, POST, f"Flood {n}.")[0] for n in range(6)]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3:] == [429, 429, 429]

@@ -100,7 +100,7 @@ def test_removed_comments_are_purged_after_thirty_days(post, policy):
 
 
 def test_moderators_work_runs_the_purge_once_a_day(
-    post, policy, moderator, django_capture_on_commit_callbacks
+    post, policy, moderator, django_capture_on_commit_callbacks, monkeypatch
 ):
     from commentariat.moderation.services import decide_comment
 
@@ -110,6 +110,12 @@ def test_moderators_work_runs_the_purge_once_a_day(
         decide_comment(comment=hold_comment(comment=make_comment(post)), decision="approve", by=moderator)
     assert not Comment.objects.filter(pk=old.pk).exists()
     again = hold_comment(comment=make_comment(post))  # numbered already: approving it announces nothing
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    from types import SimpleNamespace
+
+    from commentariat.moderation import tasks
+
+    enqueued = []
+    monkeypatch.setattr(tasks, "purge_removed_comments", SimpleNamespace(enqueue=lambda: enqueued.append(1)))
+    with django_capture_on_commit_callbacks(execute=True):
         decide_comment(comment=again, decision="approve", by=moderator)
-    assert not callbacks  # the purge already ran today
+    assert enqueued == []  # the purge already ran today

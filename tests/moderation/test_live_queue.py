@@ -85,3 +85,19 @@ def test_only_the_deciding_moderator_undoes_and_only_for_a_while(held, moderator
     fresh = decide_comment(comment=held[1], decision="spam", by=moderator)
     undo_action(action=fresh, by=moderator)
     assert Comment.objects.get(pk=held[1].pk).status == "pending"
+
+
+def test_an_older_comment_reported_since_joins_the_open_page(post, held, moderator_client):
+    from commentariat.moderation.live_queue import latest_report_id
+    from commentariat.moderation.reports import file_report
+
+    older = make_comment(post, body="Published long ago.")
+    ids = ",".join(str(c.pk) for c in held)
+    newest = max(c.pk for c in held + [older])  # the page has seen ids up to here: only the report is new
+    seen = latest_report_id()
+    file_report(comment=older, reason="abuse", ip="198.51.100.9")
+    state = moderator_client.get(
+        f"/moderation/queue/state/?ids={ids}&after={newest}&reports_after={seen}"
+    ).json()
+    assert [entry["id"] for entry in state["new"]] == [older.pk]
+    assert state["latest_report"] > seen

@@ -147,3 +147,38 @@ def test_a_reported_comment_its_author_deleted_leaves_the_queue(reader, publishe
     queue = moderator_client.get("/moderation/").content.decode()
     # Nothing left to act on, and no "Approve" that would publish what its author took back.
     assert f'id="item-{published.pk}"' not in queue and "reported" not in queue.split("<main", 1)[-1].split("queue-filters")[0]
+
+
+def test_undoing_a_removal_reopens_the_reports_it_closed(reader, published, moderator, moderator_client):
+    from commentariat.moderation.services import decide_comment, undo_action
+
+    _report(reader, published, reason="abuse")
+    action = decide_comment(comment=published, decision="remove", by=moderator)
+    assert Report.objects.get().resolved_at is not None
+    undo_action(action=action, by=moderator)
+    assert Report.objects.get().resolved_at is None
+    assert f'id="item-{published.pk}"' in moderator_client.get("/moderation/").content.decode()
+
+
+def test_a_moderator_cannot_publish_what_its_author_deleted(published, moderator):
+    from commentariat.discussion.exceptions import StateConflict
+    from commentariat.discussion.services.status import withdraw
+    from commentariat.moderation.services import decide_comment
+
+    withdraw(comment=published)
+    with pytest.raises(StateConflict):
+        decide_comment(comment=published, decision="approve", by=moderator, force=True)
+    decide_comment(comment=published, decision="remove", by=moderator)
+    assert Comment.objects.get(pk=published.pk).status == "removed"
+
+
+def test_the_api_queue_carries_reports_in_the_same_order(reader, post, published, moderator):
+    from commentariat.api.models import ApiToken
+
+    waiting = hold_comment(comment=make_comment(post, body="Held for review."))
+    _report(reader, published, reason="abuse", explanation="Rude.")
+    _, token = ApiToken.issue(moderator)
+    answer = Client().get("/api/moderation/queue", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [item["id"] for item in answer] == [published.pk, waiting.pk]
+    assert answer[0]["report_weight"] == 1 and answer[0]["reports"][0]["reason"] == "abuse"
+    assert answer[1]["reports"] == []

@@ -1,6 +1,7 @@
 """The replay benchmark runs end to end on labeled CSV files and prints the four shares."""
 
 import csv
+import importlib.util
 import json
 import subprocess
 import sys
@@ -57,3 +58,30 @@ def test_replay_prints_accuracy_and_three_way_shares_as_json(tmp_path):
     for key in ("accuracy", "auto_decided", "ham_to_spam", "spam_to_approved"):
         assert 0.0 <= shares[key] <= 1.0
     assert shares["accuracy"] == 1.0
+
+
+def test_leaving_one_source_out_prints_each_source_the_total_and_the_budget_fit(tmp_path, capsys):
+    for prefix in ("a", "b", "c"):
+        _write(tmp_path / f"video-{prefix}.csv", _rows(prefix, 12))
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "spam_replay.py"), "--data", str(tmp_path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(result.stdout)
+    assert list(figures["sources"]) == ["video-a", "video-b", "video-c"]
+    for source in figures["sources"].values():
+        assert source["default"]["comments"] == 24
+        assert (source["default"]["ham_threshold"], source["default"]["spam_threshold"]) == (0.10, 0.85)
+        # 48 training decisions are too few to fit: the thresholds stay and the fit says why.
+        assert "Kept the current thresholds: 48 moderator decisions" in source["budget"]["fit"]["note"]
+    assert figures["total"]["default"]["comments"] == figures["total"]["budget"]["comments"] == 72
+    # The table a person reads is printed from the same figures.
+    spec = importlib.util.spec_from_file_location("spam_replay", ROOT / "bench" / "spam_replay.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.print_leave_one_out(figures, tmp_path)
+    table = capsys.readouterr().out
+    assert "video-b" in table and "fitted to budget" in table and "Kept the current thresholds" in table

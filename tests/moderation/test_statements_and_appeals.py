@@ -106,5 +106,26 @@ def test_an_appeal_on_a_comment_its_author_erased_cannot_reinstate_it(
     erase("rash@example.org")
     statement = Statement.objects.get()
     answer = moderator_client.post(f"/moderation/appeals/{statement.pk}/", {"outcome": "reinstate"}, follow=True)
-    assert answer.status_code == 200 and "erased this comment" in answer.content.decode()
+    assert answer.status_code == 200 and "no longer removed" in answer.content.decode()
     assert Comment.objects.get(pk=removed.pk).status == "withdrawn"
+
+
+def test_one_statement_per_removal_and_a_reinstatement_checks_the_version(
+    removed, moderator_client, second_moderator, django_capture_on_commit_callbacks
+):
+    _send_statement(moderator_client, removed, django_capture_on_commit_callbacks)
+    again = _send_statement(moderator_client, removed, django_capture_on_commit_callbacks)
+    assert "already sent for this removal" in again.content.decode()
+    assert Statement.objects.count() == 1
+    Client().post(_appeal_path(mail.outbox[-1]), {"text": "Please."})
+    statement = Statement.objects.get()
+    seen = Comment.objects.get(pk=removed.pk).state_version
+    from commentariat.moderation.models import Claim
+
+    Claim.objects.all().delete()  # Mona's look at the comment's page has expired
+    decide_comment(comment=removed, decision="spam", by=second_moderator)  # decided again meanwhile
+    answer = moderator_client.post(
+        f"/moderation/appeals/{statement.pk}/", {"outcome": "reinstate", "seen_version": seen}, follow=True
+    )
+    assert "Sam Second set this comment to" in answer.content.decode()
+    assert Comment.objects.get(pk=removed.pk).status == "spam"

@@ -6,7 +6,8 @@
 | author, edit | pending, approved | the same or lower, re-screened | window open, own grant, and no moderator has held, removed or marked it spam |
 | author, delete | pending, approved | withdrawn | the same |
 | author, erasure by a mailed link | any | withdrawn, text and identity erased | always: it is their data; nobody moves it again |
-| moderator (queue, bulk, digest link, API, admin) | any | approved, pending, spam, removed | the version they saw is still the comment's, or they chose "decide anyway" |
+| moderator (queue, bulk, digest link, API, admin) | any but withdrawn or erased | approved, pending, spam, removed | the version they saw is still the comment's, or they chose "decide anyway" |
+| moderator | withdrawn (by its author) | spam, removed | never back to readers or the queue |
 | importer | as the source says | the source's status | never over a moderator's decision made here |
 | backup restore | removed (WXR's "trash") | withdrawn | our own export says its author withdrew it |
 
@@ -49,6 +50,8 @@ def decide(*, comment: Comment, to: str, by=None, seen_version: int | None = Non
         stored = _locked(comment)
         if stored.erased_at is not None:
             raise StateConflict("Its author erased this comment at their request; it cannot be changed.")
+        if stored.status == Status.WITHDRAWN and to in (Status.APPROVED, Status.PENDING):
+            raise StateConflict("Its author deleted this comment: it can be removed or marked spam, not published again.")
         if seen_version is not None and seen_version != stored.state_version and not force:
             raise StateConflict(describe_last_change(stored))
         stored.decided_by, stored.decided_status, stored.decided_at = by, to, timezone.now()
@@ -146,13 +149,21 @@ def describe_last_change(comment: Comment) -> str:
 
 
 def restore_from_backup(
-    *, comment: Comment, status: str, decided_status: str, decided_by, decided_at
+    *, comment: Comment, status: str, decided_status: str, decided_by, decided_at, erased_at=None
 ) -> bool:
     """Give back what our own export says of a comment beyond WordPress's statuses: withdrawn by
-    its author (WXR calls it trash), and the last moderator decision. True when anything changed."""
+    its author (WXR calls it trash), erased at its author's request (it stays erased: empty and
+    frozen), and the last moderator decision. True when anything changed."""
+    if erased_at is not None and comment.erased_at is None:
+        erase_at_authors_request(comment=comment)
+        Comment.objects.filter(pk=comment.pk).update(erased_at=erased_at)
+        comment.erased_at = erased_at
+        return True
     changed = False
     with transaction.atomic():
         stored = _locked(comment)
+        if stored.erased_at is not None:
+            return False
         if status == Status.WITHDRAWN and stored.status == Status.REMOVED:
             stored.status_reason = "Deleted by its author."
             _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])

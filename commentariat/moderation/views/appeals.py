@@ -11,6 +11,7 @@ from commentariat.discussion.exceptions import StateConflict
 from commentariat.discussion.models import Comment
 
 from .. import appeals
+from ..exceptions import ClaimedByOther
 from ..models import Statement
 from .common import staff_view
 
@@ -27,6 +28,7 @@ class AppealForm(forms.Form):
 class AppealDecisionForm(forms.Form):
     outcome = forms.ChoiceField(choices=[("uphold", "Keep it removed"), ("reinstate", "Reinstate the comment")])
     note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    seen_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 @require_POST
@@ -61,8 +63,9 @@ def appeal_decide(request, pk):
     if form.is_valid():
         try:
             appeals.decide_appeal(statement=statement, reinstate=form.cleaned_data["outcome"] == "reinstate",
-                                  note=text.clean_text(form.cleaned_data["note"]), by=request.user)  # fmt: skip
-        except (appeals.AppealRefused, StateConflict) as refused:
+                                  note=text.clean_text(form.cleaned_data["note"]), by=request.user,
+                                  seen_version=form.cleaned_data["seen_version"])  # fmt: skip
+        except (appeals.AppealRefused, StateConflict, ClaimedByOther) as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, "Appeal decided; the author is told by mail.")

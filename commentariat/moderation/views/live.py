@@ -17,7 +17,10 @@ def queue_state(request):
     values = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
     raw = request.GET.get("after", "")
     after = int(raw) if raw.isdigit() and len(raw) < 19 else 0
-    return JsonResponse(live_queue.state(request, ids=_ids(request.GET.get("ids", "")), after=after, filters=values))
+    raw = request.GET.get("reports_after", "")
+    reports_after = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+    return JsonResponse(live_queue.state(request, ids=_ids(request.GET.get("ids", "")), after=after, filters=values,
+                                         reports_after=reports_after))  # fmt: skip
 
 
 @require_GET

@@ -23,6 +23,7 @@ from ..forms import (
     ShortcutsForm,
 )
 from ..appeals import may_send_statement
+from ..live_queue import latest_report_id
 from ..models import DigestSubscriber, ModerationAction, ModeratorPreferences
 from ..queue import active_claims, pending_count, queue_comments, reported_count
 from .appeals import StatementForm
@@ -48,6 +49,8 @@ def queue(request):
             "pending_count": pending_count(),
             "reported_count": reported_count(),
             "live_updates": settings.COMMENTARIAT["LIVE_UPDATES"],
+            "live_across_servers": bool(settings.COMMENTARIAT.get("LIVE_REDIS_URL")),
+            "latest_report": latest_report_id(),
             "queue_poll_seconds": settings.COMMENTARIAT["QUEUE_POLL_SECONDS"],
             "decision_form": DecisionForm(),
             "digest_subscribed": DigestSubscriber.objects.filter(user=request.user).exists(),
@@ -131,7 +134,8 @@ def action_undo(request, pk):
     except NothingToUndo as error:
         return _answer(request, ok=False, message=str(error), status=409)
     comment = Comment.objects.get(pk=action.comment_id)
-    return _answer(request, ok=True, message="Undone.", status_label=comment.get_status_display(), status=200)
+    return _answer(request, ok=True, message="Undone.", status_label=comment.get_status_display(),
+                   version=comment.state_version, status=200)  # fmt: skip
 
 
 @require_POST

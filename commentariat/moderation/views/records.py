@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from commentariat.publishing.models import Post
 
-from .. import digest, refusals, services
+from .. import digest, error_budget, refusals, services
 from ..forms import PolicyForm, ShortcutsForm, ThreadForm
 from ..models import DigestSubscriber, ModerationAction, ModerationPolicy, ModeratorPreferences
 from .common import staff_view
@@ -74,7 +74,8 @@ def policy_edit(request):
         )
         messages.success(request, "Policy saved." if action else "Nothing changed.")
         return redirect("moderation:policy")
-    return render(request, "moderation/policy.html", {"form": form})
+    context = {"form": form, "policy": policy, "fit": error_budget.latest_fit()}
+    return render(request, "moderation/policy.html", context)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from commentariat.moderation.error_budget import describe_fit, latest_fit
 from commentariat.moderation.spam_filter import min_examples, retrain_from_site, trained_at
 
 
@@ -15,6 +16,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Spam filter trained at {when:%Y-%m-%d %H:%M}." if when else "Spam filter not trained yet."
             )
+            if (fit := latest_fit()) is not None:
+                self.stdout.write(describe_fit(fit))
             return
         model = retrain_from_site()
         if model is None:
@@ -25,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Spam filter retrained on {model.spam_examples} spam and {model.ham_examples} approved comments."
         )
+        fit = latest_fit()
+        if fit is not None:
+            self.stdout.write(describe_fit(fit))

@@ -98,6 +98,7 @@
       say(target.item, answer.message);
       if (answer.ok) {
         target.item.classList.remove("decided");
+        if (answer.version) { target.item.dataset.version = answer.version; delete target.item.dataset.remoteVersion; }
         target.item.querySelector(".item-status").textContent = answer.status_label;
         current = items.indexOf(target.item);
         focusItem(current);
@@ -163,7 +164,8 @@
     event.preventDefault();
     var focused = focusedIndex();
     if (!moves[key]) {
-      if (focused < 0) return;  // nothing chosen yet: the key does nothing
+      // Nothing chosen yet, or only focused by the page's load (a link to #item-…): nothing happens.
+      if (focused < 0 || current < 0) return;
       if (focused !== current) focusItem(focused, true);
     } else if (key !== "u" && focused < 0 && current < 0) {
       focusItem(0);  // the first j or k only moves to the first item
@@ -207,6 +209,7 @@
   var live = queue.dataset.live === "on";
   var fastMs = Math.max(2, Number(queue.dataset.pollSeconds) || 10) * 1000;
   var source = null, timer = null, pending = null, asking = false, added = 0;
+  var reportsAfter = Number(queue.dataset.reportsAfter) || 0;  // reports the page has seen
   // after = 0 asks for no new items (a single comment's page shows only its own).
   var after = queue.dataset.append === "off" ? 0 :
     items.reduce(function (most, item) { return Math.max(most, Number(item.dataset.commentId)); }, 0);
@@ -225,6 +228,7 @@
     query.delete("page");
     query.set("ids", items.map(function (item) { return item.dataset.commentId; }).join(","));
     query.set("after", String(after));
+    query.set("reports_after", String(reportsAfter));
     fetch(stateUrl + "?" + query.toString(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (answer) { asking = false; if (answer) apply(answer); })
@@ -251,6 +255,7 @@
         }
       }
     });
+    reportsAfter = Math.max(reportsAfter, answer.latest_report || 0);
     var empty = queue.querySelector(".queue-empty");
     answer.new.forEach(function (entry) {
       if (document.getElementById("item-" + entry.id)) return;
@@ -285,7 +290,7 @@
     if (!live || !window.EventSource || source) return;
     source = new EventSource(queue.dataset.eventsUrl);
     source.addEventListener("queue", soon);
-    source.addEventListener("open", function () { poll(60000); });
+    source.addEventListener("open", function () { poll(queue.dataset.crossProcess === "on" ? 60000 : fastMs); });
     source.addEventListener("error", function () {
       if (source && source.readyState === EventSource.CLOSED) { source = null; poll(fastMs); }
     });
