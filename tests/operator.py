@@ -74,4 +74,8 @@ def served(data_dir, extra_env=None, ready_path="/", workers=1):
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)  # a graceful stop; on a loaded machine it can take a while
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
