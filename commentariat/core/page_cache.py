@@ -31,6 +31,7 @@ from . import compression
 from .archive_mode import is_static_archive
 from .form_timing import started_token
 from .page_versions import CacheVersions, FileVersions
+from .replica import read_from_primary
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,11 @@ def after_commit(callback) -> None:
 
 
 def _versions(scope: str) -> str:
-    """The versions of the site and of scope, as one string (part of the page's key)."""
+    """The versions of the site and of scope, as one string (part of the page's key).
+
+    Whatever the request reads after this is keyed by these versions, so it reads the primary
+    database from now on, never a replica that may lag behind them (core/replica.py)."""
+    read_from_primary()
     return _version_store().read("site", scope)
 
 

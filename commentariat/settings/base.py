@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "commentariat.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reads of GET/HEAD on the read replica when there is one; a writer's next reads on the primary.
+    "commentariat.core.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +165,15 @@ else:
             "CONN_HEALTH_CHECKS": True,
         }
     }
+# A read replica (PostgreSQL streaming replication, or any copy that follows the primary):
+# reads that may lag go there, the rest to the primary (core/replica.py). Tests mirror it on
+# the primary's test database.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(replica_url, conn_max_age=60, conn_health_checks=True)
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["replica"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["commentariat.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------
@@ -308,7 +319,11 @@ COMMENTARIAT = {
         "commentariat_edits",
         "messages",
         "commentariat_postpass",
+        # Set for a few seconds after a reader writes, when there is a read replica (core/replica.py).
+        "commentariat_wrote",
     ],
+    # After a reader writes, their reads stay on the primary this long (longer than the replica's lag).
+    "REPLICA_PIN_SECONDS": int(os.environ.get("COMMENTARIAT_REPLICA_PIN_SECONDS", "5")),
     # Live updates of open threads (core/live.py, discussion/live.py): a Server-Sent Events stream
     # under ASGI, bounded per process (a waiting reader costs a coroutine); under WSGI, or past the
     # bound, or when the stream fails, the page asks a cheap endpoint every POLL_SECONDS instead.
