@@ -1,7 +1,11 @@
 from django.contrib import admin, messages
 
+from commentariat.moderation.exceptions import ClaimedByOther
+from commentariat.moderation.models import ModerationAction
+from commentariat.moderation.services import decide_comment
+
+from .exceptions import StateConflict
 from .models import Comment
-from .services import approve_comment, remove_comment
 
 
 @admin.register(Comment)
@@ -17,12 +21,22 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset):
-        for comment in queryset.select_related("post", "parent"):
-            approve_comment(comment=comment, by=request.user)
-        self.message_user(request, f"Approved {queryset.count()} comment(s).", messages.SUCCESS)
+        self._decide(request, queryset, ModerationAction.Kind.APPROVE, "Approved")
 
     @admin.action(description="Remove selected comments", permissions=["change"])
     def remove_selected(self, request, queryset):
-        for comment in queryset:
-            remove_comment(comment=comment, by=request.user)
-        self.message_user(request, f"Removed {queryset.count()} comment(s).", messages.SUCCESS)
+        self._decide(request, queryset, ModerationAction.Kind.REMOVE, "Removed")
+
+    def _decide(self, request, queryset, decision, done: str) -> None:
+        """The queue's own decision: audit log, claims, reports, retraining, the same refusals."""
+        decided, refused = 0, []
+        for comment in queryset.select_related("post", "parent"):
+            try:
+                decide_comment(comment=comment, decision=decision, by=request.user, reason="Django admin")
+                decided += 1
+            except (StateConflict, ClaimedByOther) as why:
+                refused.append(f"#{comment.pk}: {why}")
+        if decided:
+            self.message_user(request, f"{done} {decided} comment(s).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, f"Not changed: {line}", messages.WARNING)

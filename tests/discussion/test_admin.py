@@ -23,3 +23,26 @@ def test_commenter_email_is_visible_to_staff_in_the_admin(admin_client, post):
     make_comment(post, email="only.staff.see@example.org")
     response = admin_client.get(reverse("admin:discussion_comment_changelist"))
     assert "only.staff.see@example.org" in response.content.decode()
+
+
+def test_admin_decisions_are_the_queues_own_logged_with_reports_closed_and_claims_respected(
+    admin_client, admin_user, post, django_user_model
+):
+    from commentariat.moderation.models import Claim, ModerationAction, Report
+    from commentariat.moderation.services import claim_comment
+
+    url = reverse("admin:discussion_comment_changelist")
+    reported = make_comment(post)
+    Report.objects.create(comment=reported, reason="spam", reporter_ip="192.0.2.7")
+    admin_client.post(url, {"action": "remove_selected", "_selected_action": [reported.pk]})
+    action = ModerationAction.objects.get(comment=reported)
+    assert (action.kind, action.actor) == (ModerationAction.Kind.REMOVE, admin_user)
+    assert not Report.objects.filter(comment=reported, resolved_at__isnull=True).exists()
+
+    claimed = make_comment(post)
+    other = django_user_model.objects.create_user("second", is_staff=True)
+    claim_comment(comment=claimed, by=other)
+    response = admin_client.post(url, {"action": "remove_selected", "_selected_action": [claimed.pk]}, follow=True)
+    claimed.refresh_from_db()
+    assert claimed.status == Comment.Status.APPROVED and Claim.objects.filter(comment=claimed).exists()
+    assert "is working on this comment" in response.content.decode()
