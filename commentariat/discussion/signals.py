@@ -1,12 +1,16 @@
 """A comment's post pages (and the lists showing its count) go stale when the comment changes."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from commentariat.core.page_cache import bump
 from commentariat.publishing.models import Post
 
 from .models import Comment
+
+# Its author took a comment down (withdrawn, or erased at their request); sent inside the
+# transaction with comment= the stored row, for the moderation side to settle what was open on it.
+comment_withdrawn = Signal()
 
 
 @receiver([post_save, post_delete], sender=Comment, dispatch_uid="discussion.comment-changed")

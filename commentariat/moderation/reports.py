@@ -34,6 +34,7 @@ CLOSING = {
     Comment.Status.APPROVED: "kept: a moderator found it within the rules",
     Comment.Status.SPAM: "removed as spam",
     Comment.Status.REMOVED: "removed by a moderator",
+    Comment.Status.WITHDRAWN: "taken down by its author",
 }
 
 
@@ -70,7 +71,8 @@ def file_report(*, comment: Comment, reason: str, explanation: str = "", email: 
 
 
 def close_reports(comment: Comment) -> None:
-    """A moderator decided the comment: its open reports are closed with that decision.
+    """A moderator decided the comment, or its author took it down: its open reports are closed
+    with that outcome.
 
     Called inside the decision's transaction; mail to reporters goes after commit.
     """

@@ -149,6 +149,23 @@ def test_a_reported_comment_its_author_deleted_leaves_the_queue(reader, publishe
     assert f'id="item-{published.pk}"' not in queue and "reported" not in queue.split("<main", 1)[-1].split("queue-filters")[0]
 
 
+@pytest.mark.parametrize("taken_down", ["withdraw", "erase_at_authors_request"])
+def test_a_comment_its_author_takes_down_closes_its_reports_and_tells_the_illegal_content_reporter(
+    reader, published, taken_down, django_capture_on_commit_callbacks
+):
+    from commentariat.discussion.services import status
+
+    _report(reader, published, reason="illegal", explanation="It names a private person.", email="r@example.net")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        getattr(status, taken_down)(comment=published)
+    report = Report.objects.get()
+    assert report.resolved_at is not None and report.resolution == "withdrawn"
+    assert [m.to for m in mail.outbox] == [["r@example.net"]]
+    assert "taken down by its author" in mail.outbox[0].body
+    assert "loud@example.org" not in mail.outbox[0].body
+
+
 def test_undoing_a_removal_reopens_the_reports_it_closed(reader, published, moderator, moderator_client):
     from commentariat.moderation.services import decide_comment, undo_action
 

@@ -29,6 +29,7 @@ from ..exceptions import EditClosed, StateConflict
 from ..models import Comment
 from ..notifications import announce_public_comment
 from ..numbering import NUMBER_FIELDS, give_number
+from ..signals import comment_withdrawn
 
 Status = Comment.Status
 MODERATOR_STATUSES = (Status.APPROVED, Status.PENDING, Status.SPAM, Status.REMOVED)
@@ -97,6 +98,7 @@ def withdraw(*, comment: Comment) -> Comment:
             raise EditClosed(refusal)
         stored.status_reason = "Deleted by its author."
         _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])
+        comment_withdrawn.send(sender=Comment, comment=stored)
     return sync(comment, stored)
 
 
@@ -118,6 +120,7 @@ def erase_at_authors_request(*, comment: Comment) -> Comment:
         stored.save(update_fields=["body", "body_html", "author_name", "author_email", "author_url", "ip_address",
                                    "user_agent", "picked_at", "picked_by", "erased_at", "updated_at"])  # fmt: skip
         _move(stored, Status.WITHDRAWN, extra_fields=["status_reason"])
+        comment_withdrawn.send(sender=Comment, comment=stored)
     return sync(comment, stored)
 
 
