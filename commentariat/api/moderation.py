@@ -98,7 +98,8 @@ def decide(request, comment_id: int, payload: DecisionIn):
     except ClaimedByOther as claimed:
         return Status(409, error_body("claimed", str(claimed)))
     except StateConflict as conflict:
-        return Status(409, error_body("conflict", f"{conflict} Send force: true to decide anyway."))
+        advice = " Send force: true to decide anyway." if conflict.forceable else ""
+        return Status(409, error_body("conflict", f"{conflict}{advice}"))
     return Status(200, {"id": comment.pk, "status": comment.status, "action_id": action.pk,
                         "version": comment.state_version})  # fmt: skip
 

@@ -37,4 +37,10 @@ class EditClosed(Exception):
 
 
 class StateConflict(Exception):
-    """A moderator decided on a comment that changed since their page was loaded; str() says how."""
+    """A moderator decided on a comment that changed since their page was loaded; str() says how.
+
+    forceable: False when deciding anyway cannot help (its author erased or deleted it)."""
+
+    def __init__(self, message: str, *, forceable: bool = True):
+        super().__init__(message)
+        self.forceable = forceable

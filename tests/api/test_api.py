@@ -118,6 +118,21 @@ def moderator_token(django_user_model):
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
+def test_a_conflict_offers_force_only_where_forcing_can_help(client, post, moderator_token):
+    from commentariat.discussion.services.status import erase_at_authors_request
+
+    changed = make_comment(post, body="Changed since the moderator looked.")
+    stale = post_json(client, f"/api/moderation/comments/{changed.pk}/decision",
+                      {"decision": "remove", "seen_version": changed.state_version - 1}, **moderator_token)  # fmt: skip
+    assert stale.status_code == 409 and "force: true" in stale.json()["error"]["message"]
+    erased = erase_at_authors_request(comment=make_comment(post, body="Erase me."))
+    for force in (False, True):
+        answer = post_json(client, f"/api/moderation/comments/{erased.pk}/decision",
+                           {"decision": "approve", "force": force}, **moderator_token)  # fmt: skip
+        assert answer.status_code == 409
+        assert "erased" in answer.json()["error"]["message"] and "force" not in answer.json()["error"]["message"]
+
+
 def test_staff_endpoints_need_a_valid_token(client, django_user_model):
     assert client.get("/api/moderation/queue").status_code == 401
     assert client.get("/api/moderation/queue", HTTP_AUTHORIZATION="Bearer forged").status_code == 401

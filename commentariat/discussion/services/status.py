@@ -50,9 +50,14 @@ def decide(*, comment: Comment, to: str, by=None, seen_version: int | None = Non
     with transaction.atomic():
         stored = _locked(comment)
         if stored.erased_at is not None:
-            raise StateConflict("Its author erased this comment at their request; it cannot be changed.")
+            raise StateConflict(
+                "Its author erased this comment at their request; it cannot be changed.", forceable=False
+            )
         if stored.status == Status.WITHDRAWN and to in (Status.APPROVED, Status.PENDING):
-            raise StateConflict("Its author deleted this comment: it can be removed or marked spam, not published again.")
+            raise StateConflict(
+                "Its author deleted this comment: it can be removed or marked spam, not published again.",
+                forceable=False,
+            )
         if seen_version is not None and seen_version != stored.state_version and not force:
             raise StateConflict(describe_last_change(stored))
         stored.decided_by, stored.decided_status, stored.decided_at = by, to, timezone.now()
