@@ -221,3 +221,21 @@ def test_public_note_under_the_thread_counts_published_and_removed(client, post,
     make_comment(post)
     remove_comment(comment=make_comment(post))
     assertContains(client.get(post.get_absolute_url()), "2 comments published · 1 removed by moderators")
+
+
+def test_a_comment_its_author_erased_offers_no_decide_anyway(moderator_client, post):
+    from commentariat.discussion.services.status import erase_at_authors_request
+
+    erased = erase_at_authors_request(comment=make_comment(post, body="Take this back."))
+    url = f"/moderation/comments/{erased.pk}/decide/"
+    page = moderator_client.post(url, {"decision": "approve", "seen_version": erased.state_version})
+    assert page.status_code == 409
+    assert "erased" in page.content.decode() and "Decide anyway" not in page.content.decode()
+    answer = moderator_client.post(
+        url, {"decision": "approve", "seen_version": erased.state_version}, HTTP_ACCEPT="application/json"
+    ).json()
+    assert (answer["conflict"], answer["final"]) == (False, True)
+    changed = make_comment(post, body="Edited since.")
+    stale = moderator_client.post(f"/moderation/comments/{changed.pk}/decide/",
+                                  {"decision": "remove", "seen_version": changed.state_version + 5})  # fmt: skip
+    assert stale.status_code == 409 and "Decide anyway" in stale.content.decode()

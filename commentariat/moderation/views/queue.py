@@ -99,7 +99,7 @@ def comment_decide(request, pk):
     except ClaimedByOther as error:
         return _answer(request, ok=False, message=str(error), status=409)
     except StateConflict as conflict:
-        return _conflict(request, comment, form, str(conflict))
+        return _conflict(request, comment, form, str(conflict), forceable=conflict.forceable)
     return _answer(
         request,
         ok=True,
@@ -111,17 +111,19 @@ def comment_decide(request, pk):
     )
 
 
-def _conflict(request, comment, form, message: str):
-    """The comment changed since the moderator's page was loaded: say how, and offer to decide anyway."""
+def _conflict(request, comment, form, message: str, *, forceable: bool = True):
+    """The comment changed since the moderator's page was loaded: say how, and offer to decide anyway
+    (unless its author erased or deleted it: then no decision of that kind can be made)."""
     comment.refresh_from_db()
     if _wants_json(request):
         return JsonResponse(
-            {"ok": False, "conflict": True, "message": message, "status_label": comment.get_status_display(),
+            {"ok": False, "conflict": forceable, "final": not forceable, "message": message, "status_label": comment.get_status_display(),
              "version": comment.state_version},
             status=409,
         )  # fmt: skip
     context = {"comment": comment, "message": message, "decision": form.cleaned_data["decision"],
-               "reason": form.cleaned_data["reason"], "next": request.POST.get("next", "")}  # fmt: skip
+               "reason": form.cleaned_data["reason"], "next": request.POST.get("next", ""),
+               "forceable": forceable}  # fmt: skip
     return render(request, "moderation/decision_conflict.html", context, status=409)
 
 

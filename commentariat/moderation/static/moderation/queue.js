@@ -61,6 +61,11 @@
     post(item.dataset.decideUrl, body).then(function (answer) {
       say(item, answer.message);
       if (answer.conflict) { offerDecideAnyway(item, decision, answer); return; }
+      if (answer.final) {  // its author erased or deleted it: nothing to decide, nothing to force
+        item.classList.add("decided");
+        item.querySelector(".item-status").textContent = answer.status_label;
+        return;
+      }
       if (!answer.ok) { if (answer.message) markClaimed(item, answer.message); return; }
       item.dataset.version = answer.version;
       item.classList.add("decided");
