@@ -19,6 +19,8 @@ from commentariat.discussion.models import Comment
 
 from .exceptions import ClaimedByOther
 from .models import DigestLink, DigestSubscriber
+from .queue import queue_comments
+from .reports import open_reports_by_comment
 from .services import decide_comment
 
 _SALT = "commentariat.moderation.digest"
@@ -60,7 +62,7 @@ def use_link(link: DigestLink) -> str:
     except ClaimedByOther as claimed:
         return f"Nothing was changed: {claimed}"
     else:
-        message = "Approved." if link.decision == "approve" else "Marked as spam."
+        message = DECISION_WORDS.get(link.decision, "Done.")
     # This moderator's links for the comment are spent; another moderator's link answers, when
     # used, who decided meanwhile (its version no longer matches).
     DigestLink.objects.filter(comment=link.comment, user=link.user, used_at__isnull=True).update(
@@ -69,30 +71,35 @@ def use_link(link: DigestLink) -> str:
     return message
 
 
+# The two links of an item: a held comment is approved or marked spam; a published comment readers
+# reported is kept (which closes the reports) or removed.
+_HELD_LINKS = (("approve", "Approve"), ("spam", "Spam"))
+_REPORTED_LINKS = (("approve", "Keep"), ("remove", "Remove"))
+DECISION_WORDS = {"approve": "Approved.", "spam": "Marked as spam.", "remove": "Removed."}
+
+
+def question(link: DigestLink) -> str:
+    """What the link's page asks before deciding: Approve, Keep, Remove or Mark as spam."""
+    if link.decision == "approve":
+        return "Keep" if link.comment.status == Comment.Status.APPROVED else "Approve"
+    return {"spam": "Mark as spam", "remove": "Remove"}.get(link.decision, link.decision)
+
+
 def send_digests() -> int:
-    """One email per subscribed moderator while comments wait; returns how many were sent."""
-    pending = list(
-        Comment.objects.filter(status=Comment.Status.PENDING)
-        .select_related("post")
-        .order_by("created_at")[:DIGEST_ITEMS]
-    )
-    if not pending:
+    """One email per subscribed moderator while comments wait or stand reported; returns how many
+    were sent. The items are the queue's own, in its order of need (reports first)."""
+    waiting = queue_comments()
+    chosen = list(waiting[:DIGEST_ITEMS])
+    if not chosen:
         return 0
-    total = Comment.objects.filter(status=Comment.Status.PENDING).count()
+    total = waiting.count()
+    reports = open_reports_by_comment([comment.pk for comment in chosen])
     sent = 0
     for subscriber in DigestSubscriber.objects.select_related("user"):
         user = subscriber.user
         if not user.email or not user.is_active or not user.has_perm("moderation.moderate_comments"):
             continue
-        items = [
-            {
-                "comment": comment,
-                "excerpt": html_to_text(comment.body_html)[:400],
-                "approve_url": _url(_link(comment, user, "approve")),
-                "spam_url": _url(_link(comment, user, "spam")),
-            }
-            for comment in pending
-        ]
+        items = [_item(comment, user, reports.get(comment.pk, [])) for comment in chosen]
         context = {"items": items, "total": total, "site_name": settings.COMMENTARIAT["SITE_NAME"],
                    "queue_url": site_url(reverse("moderation:queue"))}  # fmt: skip
         message = EmailMultiAlternatives(
@@ -105,6 +112,22 @@ def send_digests() -> int:
         message.send()
         sent += 1
     return sent
+
+
+def _item(comment: Comment, user, open_reports: list) -> dict:
+    reported = comment.status == Comment.Status.APPROVED  # in the queue because readers reported it
+    if reported:
+        reasons = sorted({report.get_reason_display() for report in open_reports})
+        why = "reported: " + ", ".join(reasons)
+    else:
+        why = comment.status_reason or "held"
+    return {
+        "comment": comment,
+        "why": why,
+        "excerpt": html_to_text(comment.body_html)[:400],
+        "links": [(label, _url(_link(comment, user, decision)))
+                  for decision, label in (_REPORTED_LINKS if reported else _HELD_LINKS)],  # fmt: skip
+    }
 
 
 def _link(comment: Comment, user, decision: str) -> DigestLink:

@@ -65,3 +65,29 @@ def test_forged_links_and_an_empty_queue(client, moderator, post, policy):
     held = hold_comment(comment=make_comment(post))
     assert client.post("/moderation/digest/forged-token/").status_code == 400
     assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
+
+
+def test_a_reported_published_comment_comes_first_with_keep_and_remove(client, moderator, post, policy):
+    from commentariat.moderation.models import Report
+
+    moderator.email = "mod@example.org"
+    moderator.save()
+    DigestSubscriber.objects.create(user=moderator)
+    hold_comment(comment=make_comment(post, name="Held Reader", body="Waiting for a moderator."))
+    reported = make_comment(post, name="Loud Reader", email="loud@example.org", body="Buy cheap watches.")
+    Report.objects.create(comment=reported, reason="spam", reporter_ip="192.0.2.1")
+
+    call_command("send_moderation_digest", verbosity=0)
+    (message,) = mail.outbox
+    assert message.subject.startswith("2 comments waiting")
+    text = message.body
+    assert text.index("Loud Reader") < text.index("Held Reader")  # the queue's order: reports first
+    assert "reported: Spam or advertising" in text and "loud@example.org" not in text
+    keep, remove = re.findall(r"(?:Keep|Remove): +http://127\.0\.0\.1:8000(/moderation/digest/\S+/)", text)
+    assert "Remove?" in client.get(remove).content.decode()
+    client.post(remove)
+    reported.refresh_from_db()
+    assert reported.status == Comment.Status.REMOVED
+    assert Report.objects.get().resolution == "removed"
+    assert "already used" in client.post(keep).content.decode()  # this moderator's other link is spent
+    assert Comment.objects.get(pk=reported.pk).status == Comment.Status.REMOVED

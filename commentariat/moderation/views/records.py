@@ -113,4 +113,5 @@ def digest_link(request, token):
         return render(
             request, "moderation/digest_link.html", {"message": digest.use_link(link), "link": link}
         )
-    return render(request, "moderation/digest_link.html", {"link": link, "ask": True})
+    return render(request, "moderation/digest_link.html",
+                  {"link": link, "ask": True, "question": digest.question(link)})  # fmt: skip
