@@ -256,6 +256,12 @@ def compressed_hit(page_key: str, body: bytes, encoding: str | None) -> bytes:
     return found
 
 
+def shareable(request) -> bool:
+    """Whether this request's answer may be one every anonymous reader shares (no personal cookie,
+    GET or HEAD): for views that share small answers of their own (mark_shared)."""
+    return _shareable_request(request)
+
+
 def _shareable_request(request) -> bool:
     if is_static_archive(request):  # an archive page must never reach readers, nor they it
         return False
@@ -339,6 +345,8 @@ def mark_shared(response, scope: str) -> None:
 
 
 def _personal(response) -> HttpResponse:
+    if response.has_header("Surrogate-Key"):  # a view shared it on purpose (mark_shared)
+        return response
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_cache=True)
     elif "private" not in response["Cache-Control"] and "no-store" not in response["Cache-Control"]:

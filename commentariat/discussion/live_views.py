@@ -5,6 +5,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from commentariat.core import page_cache
 from commentariat.publishing import visibility as post_visibility
 from commentariat.publishing.models import Post
 
@@ -23,12 +24,22 @@ def _readable_post(request, pk: int) -> Post:
 
 @require_GET
 def live_comments(request, pk):
+    """New comments after a given one. The same for every reader of a post anyone may read, so a
+    shared cache in front (Varnish, a CDN) answers the polls of a crowd, purged with the post's
+    pages: readers who loaded the same page ask the same address."""
     post = _readable_post(request, pk)
+    scope = f"post:{post.pk}"
+    shared = not post.password and page_cache.shareable(request)
+    # Read from here on the primary (never a lagging replica), at this version of the post's pages.
+    versions = page_cache.scope_version(scope) if shared else None
     raw = request.GET.get("after", "")
     after = int(raw) if raw.isdigit() and len(raw) < 19 else live.latest_comment_id(post)
     open_for_replies = comments_closed_message(post, get_screener()) is None
     response = JsonResponse(live.comments_after(post, after, accepts_replies=open_for_replies))
-    response["Cache-Control"] = "no-store"
+    if shared and page_cache.scope_version(scope) == versions:
+        page_cache.mark_shared(response, scope)
+    else:  # personal, or a comment arrived meanwhile (its purge may have passed already)
+        response["Cache-Control"] = "no-store"
     return response
 
 

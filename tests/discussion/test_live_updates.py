@@ -123,12 +123,29 @@ def test_new_comments_endpoint_gives_approved_comments_rendered_never_held_ones(
     assert answer["comments"] == [] and answer["latest"] == after
     decide(comment=held, to=Comment.Status.APPROVED, by=moderator)
     response = client.get(f"/live/posts/{held_post.pk}/comments/?after={after}")
-    assert response["Cache-Control"] == "no-store"
+    # The same for every anonymous reader: a shared cache answers the crowd, purged with the post.
+    assert "public" in response["Cache-Control"] and "s-maxage=" in response["Cache-Control"]
+    assert response["xkey"] == f"site post-{held_post.pk}"
     (found,) = response.json()["comments"]
     assert found["id"] == held.pk and found["number"] == "1" and found["parent_id"] is None
     assert f'id="comment-{held.pk}"' in found["html"]
     assert "&lt;script&gt;" in found["html"] and "<script>" not in found["html"]
     assert "x@example.org" not in response.content.decode()
+
+
+def test_new_comments_are_personal_for_a_reader_with_personal_cookies_or_a_protected_post(client, post, settings):
+    make_comment(post)
+    url = f"/live/posts/{post.pk}/comments/?after=0"
+    client.cookies["commentariat_commenter"] = "remembered"
+    personal = client.get(url)
+    assert personal["Cache-Control"] == "no-store" and "xkey" not in personal
+    del client.cookies["commentariat_commenter"]
+    post.password = "letmein"
+    post.save()
+    assert client.post(f"/unlock/{post.pk}/", {"post_password": "letmein"}).status_code == 302
+    unlocked = client.get(url)  # this browser knows the password: its answer is never shared
+    assert unlocked.status_code == 200
+    assert unlocked["Cache-Control"] == "no-store" and "xkey" not in unlocked
 
 
 def test_new_comments_of_a_locked_or_unpublished_post_are_not_given(client, post):
