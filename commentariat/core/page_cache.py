@@ -151,8 +151,8 @@ class PageCacheMiddleware:
                 return answer
         response = self.get_response(request)
         scope = getattr(request, "page_cache_scope", None)
-        if scope is None or response.status_code != 200 or response.streaming:
-            return _personal(response)
+        if scope is None or response.status_code != 200 or response.streaming or response.cookies:
+            return _personal(response)  # (a cookie set by the view makes the page someone's)
         if _changed_while_rendering(scope, request.page_cache_versions):
             # A change committed meanwhile: its purge may already have passed the shared cache,
             # which would keep this old page until it expires. This reader alone gets it.

@@ -133,3 +133,18 @@ def test_unchanged_page_answers_304_to_a_revalidating_browser(post):
     make_comment(post)
     changed = Client().get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_page_whose_view_sets_a_cookie_is_never_shared(post, rf):
+    from django.http import HttpResponse
+
+    from commentariat.core.page_cache import PageCacheMiddleware, cache_page_as
+
+    def view(request):
+        assert cache_page_as(request, f"post:{post.pk}")
+        response = HttpResponse("<p>A page.</p>")
+        response.set_cookie("flavour", "someone's")
+        return response
+
+    response = PageCacheMiddleware(view)(rf.get("/a-page/"))
+    assert "private" in response["Cache-Control"] and "xkey" not in response
