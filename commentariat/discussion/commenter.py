@@ -75,7 +75,7 @@ def held_post_ids(request: HttpRequest) -> list[int]:
 def mark_held(request: HttpRequest, response: HttpResponse, post_id: int) -> None:
     """Name the post in the browser's held cookie: post ids only, readable by script, no secret
     (the comments themselves come from the session)."""
-    ids = [pk for pk in held_post_ids(request) if pk != post_id][-(_HELD_KEPT - 1):] + [post_id]
+    ids = [pk for pk in held_post_ids(request) if pk != post_id][-(_HELD_KEPT - 1) :] + [post_id]
     response.set_cookie(
         HELD_COOKIE,
         ".".join(str(pk) for pk in ids),

@@ -71,7 +71,9 @@ def test_remembered_details_come_back_with_and_without_script(live_server, brows
         # script fills the form from the reader's own cookie.
         page.route(
             live_server.url + post.get_absolute_url(),
-            lambda route: route.fulfill(status=200, body=shared_html, content_type="text/html; charset=utf-8"),
+            lambda route: route.fulfill(
+                status=200, body=shared_html, content_type="text/html; charset=utf-8"
+            ),
         )
     answer = page.goto(live_server.url + post.get_absolute_url())
     if not javascript:  # the cookie got this reader a page of their own, filled by the server
