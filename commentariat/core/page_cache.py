@@ -45,21 +45,30 @@ local_headers: dict[str, list] = {}  # kept by the WSGI layer, under the same ve
 STORED_KEY = "commentariat.page_cache.stored"
 
 
-def bump(scope: str) -> None:
-    """Invalidate every cached page of a scope: 'site', 'lists', or 'post:<id>', once the current
-    transaction commits (at once outside one).
+def bump(*scopes: str) -> None:
+    """Invalidate every cached page of these scopes ('site', 'lists', or 'post:<id>') once the
+    current transaction commits (at once outside one), here and in the shared cache in front.
 
     Bumped before the commit, a reader arriving in between would read the new version and the
     old rows, and store the old page under the new version for everyone.
     """
     store = _version_store()
+    for scope in scopes:
+        after_commit(_bumping(store, scope))
+    keys = [purge_key(scope) for scope in scopes]
 
-    def bump_version():
+    def purge_shared_caches():
+        # After the versions, all keys in one request: a cache refilling at once gets the new page.
+        purgers.purge(keys)
+
+    after_commit(purge_shared_caches)
+
+
+def _bumping(store, scope: str):
+    def bump_version():  # a named function: Django logs a failing on_commit callback by its name
         store.bump(scope)
 
-    after_commit(bump_version)
-    # Then the shared caches in front (in this order: a cache refilling at once gets the new page).
-    after_commit(lambda: purgers.purge([purge_key(scope)]))
+    return bump_version
 
 
 def purge_key(scope: str) -> str:
