@@ -31,6 +31,9 @@ def remembered_details(request: HttpRequest) -> dict:
 
 
 def remember_details(response: HttpResponse, cleaned_data: dict) -> None:
+    """Keep the reader's details in their browser: signed, so that the server fills its form from
+    them, and readable by the page's script, which fills the form of a page from a shared cache
+    (discussion/static/discussion/comments.js). It holds what the reader typed and no secret."""
     payload = signing.dumps(
         {key: cleaned_data.get(key, "") for key in _REMEMBERED_FIELDS}, salt=_REMEMBER_SALT
     )
@@ -38,7 +41,7 @@ def remember_details(response: HttpResponse, cleaned_data: dict) -> None:
         REMEMBER_COOKIE,
         payload,
         max_age=settings.COMMENTARIAT["REMEMBER_COOKIE_DAYS"] * 86400,
-        httponly=True,
+        httponly=False,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
@@ -56,6 +59,31 @@ def pending_comment_ids(request: HttpRequest) -> list[int]:
 def add_pending_comment(request: HttpRequest, comment_id: int) -> None:
     ids = pending_comment_ids(request)
     request.session[_PENDING_SESSION_KEY] = [*ids[-49:], comment_id]
+
+
+# Which posts this browser has comments awaiting moderation on, for the page's script: a page
+# from a shared cache cannot show them (discussion/static/discussion/comments.js fetches them).
+HELD_COOKIE = "commentariat_held"
+_HELD_KEPT = 20
+
+
+def held_post_ids(request: HttpRequest) -> list[int]:
+    raw = request.COOKIES.get(HELD_COOKIE, "")
+    return [int(part) for part in raw.split(".") if part.isdigit() and len(part) < 12]
+
+
+def mark_held(request: HttpRequest, response: HttpResponse, post_id: int) -> None:
+    """Name the post in the browser's held cookie: post ids only, readable by script, no secret
+    (the comments themselves come from the session)."""
+    ids = [pk for pk in held_post_ids(request) if pk != post_id][-(_HELD_KEPT - 1) :] + [post_id]
+    response.set_cookie(
+        HELD_COOKIE,
+        ".".join(str(pk) for pk in ids),
+        max_age=settings.SESSION_COOKIE_AGE,
+        httponly=False,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 # Proof that this browser reads an address: set when a confirmation link sent to it is used here.
