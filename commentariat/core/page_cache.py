@@ -336,6 +336,4 @@ def mark_shared(response, scope: str) -> None:
 def _personal(response) -> HttpResponse:
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_cache=True)
-    elif "private" not in response["Cache-Control"] and "no-store" not in response["Cache-Control"]:
-        patch_cache_control(response, private=True)
     return response
