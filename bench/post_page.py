@@ -72,6 +72,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "{cookie}"
 wrk.headers["Referer"] = "{referer}"
+wrk.headers["Origin"] = "{origin}"
 local fields = "csrfmiddlewaretoken={token}&started={started}&author_name=Load+Tester&author_email=load%40example.org&body="
 request = function()
   counter = counter + 1
@@ -158,13 +159,14 @@ def post_comments(base: str, path: str, work: Path, seconds: int) -> dict:
     request = urllib.request.Request(base + path)
     with urllib.request.urlopen(request) as response:
         page = response.read().decode()
-        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+        cookie = (response.headers["Set-Cookie"] or "").split(";", 1)[0]  # none from a shared page
     script = work / "post.lua"
     script.write_text(
         POST_SCRIPT.format(
             cookie=cookie,
             referer=base + "/",
-            token=re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1),
+            origin=base,
+            token=(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page) or ["", ""])[1],
             started=re.search(r'name="started" value="([^"]+)"', page).group(1),
             path=path + "comments/",
         )

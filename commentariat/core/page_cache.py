@@ -22,6 +22,7 @@ plain 200; those are `Cache-Control: private`.
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,7 +30,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from . import compression, purgers
 from .archive_mode import is_static_archive
@@ -151,14 +152,14 @@ class PageCacheMiddleware:
                 return answer
         response = self.get_response(request)
         scope = getattr(request, "page_cache_scope", None)
-        if scope is None or response.status_code != 200 or response.streaming:
-            return _personal(response)
+        if scope is None or response.status_code != 200 or response.streaming or response.cookies:
+            return _personal(response)  # (a cookie set by the view makes the page someone's)
         if _changed_while_rendering(scope, request.page_cache_versions):
             # A change committed meanwhile: its purge may already have passed the shared cache,
             # which would keep this old page until it expires. This reader alone gets it.
             return _personal(response)
         body = response.content
-        page = (body, f'"{_digest_bytes(body)[:32]}"')
+        page = (body, _etag(body))
         page_key = _page_key(address, scope, request.page_cache_versions)
         if not stored_here:
             return _serve(request, page, scope, hit=None, template=response)
@@ -173,6 +174,17 @@ class PageCacheMiddleware:
             # page without it.
             _keep_headers_of(request, page_key)
         return answer
+
+
+# The form's start time changes with the second the page is rendered and nothing else: a page
+# rendered again (after a change elsewhere in its scope) with the same content keeps its ETag,
+# so browsers and shared caches revalidating get a 304.
+_STARTED_VALUE = re.compile(rb'(name="started" value=")[^"]*(")')
+
+
+def _etag(body: bytes) -> str:
+    digest = _digest_bytes(_STARTED_VALUE.sub(rb"\1\2", body))
+    return f'"{digest[:32]}"'
 
 
 def _changed_while_rendering(scope: str, versions: str) -> bool:
@@ -328,6 +340,9 @@ def shared_cache_control() -> str:
 def mark_shared(response, scope: str) -> None:
     """Headers that let a shared cache keep a page every anonymous reader gets, and purge it by key."""
     keys = purge_keys(scope)
+    # A request with a cookie may get another page (a session, remembered details): caches that
+    # do not know which cookies matter must not give it this one. Varnish strips the others.
+    patch_vary_headers(response, ("Cookie",))
     response["Cache-Control"] = shared_cache_control()
     response["Surrogate-Key"] = response["xkey"] = " ".join(keys)
     response["Cache-Tag"] = ",".join(keys)

@@ -112,9 +112,9 @@ MIDDLEWARE = [
     # Old addresses of posts (a changed slug; an imported site's /?p=123) answer with a 301;
     # before the page cache, so that the home page is never stored as "/?p=123".
     "commentariat.publishing.redirects.OldAddressMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside sessions: a reader with a session is never served a shared page.
     "commentariat.core.page_cache.PageCacheMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commentariat.core.middleware.DatabaseUnavailableMiddleware",
     "commentariat.api.middleware.ApiWriteGuardMiddleware",
     "commentariat.api.middleware.ApiErrorsAsJsonMiddleware",

@@ -115,7 +115,9 @@ def test_a_new_comment_purges_its_post_and_the_lists(fake_server, settings, post
 
 @pytest.mark.real_commit
 @pytest.mark.django_db(transaction=True)
-def test_the_purge_waits_for_the_commit_and_follows_the_version_bump(fake_server, settings, post, monkeypatch):
+def test_the_purge_waits_for_the_commit_and_follows_the_version_bump(
+    fake_server, settings, post, monkeypatch
+):
     from django.db import transaction
 
     from commentariat.core import page_cache
