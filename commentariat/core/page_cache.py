@@ -205,7 +205,11 @@ def expire_pages_by(hook) -> None:
 
 
 def _timeout() -> int:
-    timeout = settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
+    return _until_time_changes_pages(settings.COMMENTARIAT["PAGE_CACHE_SECONDS"])
+
+
+def _until_time_changes_pages(timeout: int) -> int:
+    """timeout, shortened to the moment time alone changes what pages show (expire_pages_by)."""
     for hook in _expiry_hooks:
         seconds = hook()
         if seconds is not None:
@@ -331,8 +335,9 @@ def _serve(request, page: tuple[bytes, str], scope: str, *, hit: bool | None, te
 
 
 def shared_cache_control() -> str:
-    """Browsers revalidate every time (a cheap 304 by the ETag); shared caches keep the page."""
-    seconds = settings.COMMENTARIAT["SHARED_CACHE_SECONDS"]
+    """Browsers revalidate every time (a cheap 304 by the ETag); shared caches keep the page, no
+    longer than until a scheduled post is due (no purge tells them when it is)."""
+    seconds = _until_time_changes_pages(settings.COMMENTARIAT["SHARED_CACHE_SECONDS"])
     return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate=30"
 
 
