@@ -3,7 +3,8 @@
 A shared answer (the page cache here, Varnish or a CDN in front) is stored under the version of
 its post read from the primary, after the change's purge: whatever it was read from lives for
 s-maxage, long after the replica has caught up. Here the replica is a copy of the site taken
-before an editor took one post back to draft and gave another a password, so it lags for ever."""
+before an editor took one post back to draft, gave another a password and renamed a category,
+so it lags for ever."""
 
 import json
 import sqlite3
@@ -31,6 +32,15 @@ def site_after_a_change_the_replica_missed(tmp_path_factory):
     commentariat(tmp_path, "migrate", "--noinput", "-v0", extra_env=alone)
     commentariat(tmp_path, "collectstatic", "--noinput", "-v0", extra_env=alone)
     commentariat(tmp_path, "load-demo-site", extra_env=alone)
+    commentariat(
+        tmp_path,
+        "shell",
+        "-c",
+        "from commentariat.publishing.models import Category, Post\n"
+        "category = Category.objects.create(name='Local scandals', slug='local', description='Named freely.')\n"
+        "Post.objects.get(slug='library-levy-and-trust').categories.add(category)",
+        extra_env=alone,
+    )
     with sqlite3.connect(tmp_path / "commentariat.sqlite3") as primary, sqlite3.connect(replica) as copy:
         primary.backup(copy)
     changed = commentariat(
@@ -46,6 +56,9 @@ def site_after_a_change_the_replica_missed(tmp_path_factory):
         f"protected = Post.objects.get(slug='{PROTECTED}')\n"
         "protected.password = 'members only'\n"
         "protected.save()\n"
+        "from commentariat.publishing.models import Category\n"
+        "Category.objects.filter(slug='local').update(name='Local matters', description='Renamed on legal advice.')\n"
+        "Category.objects.get(slug='local').save()  # the rename as the admin saves it (bumps the site)\n"
         "print(json.dumps({'drafted': address, 'protected': protected.pk}))",
         extra_env=alone,
     )
@@ -81,3 +94,11 @@ def test_a_newly_protected_posts_comments_never_go_out_as_a_shared_live_answer(
     status, headers, body = _get(f"{base}/live/posts/{found['protected']}/comments/?after=0")
     assert "public" not in headers.get("cache-control", "") and "xkey" not in headers
     assert status == 404 and '"html"' not in body
+
+
+def test_a_listing_is_headed_by_what_the_primary_says(site_after_a_change_the_replica_missed):
+    base, _ = site_after_a_change_the_replica_missed
+    for _ in range(2):  # the miss, then what the page cache would answer
+        status, headers, body = _get(base + "/category/local/")
+        assert status == 200 and "Local matters" in body and "Renamed on legal advice." in body
+        assert "Local scandals" not in body and "Named freely." not in body
