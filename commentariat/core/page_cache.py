@@ -352,6 +352,9 @@ def mark_shared(response, scope: str) -> None:
 def _personal(response) -> HttpResponse:
     if response.has_header("Surrogate-Key"):  # a view shared it on purpose (mark_shared)
         return response
+    if "public" in (part.strip() for part in response.get("Cache-Control", "").lower().split(",")):
+        # The view says so itself: the same bytes for everyone (an image under its hash, embed.js).
+        return response
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_cache=True)
     elif "private" not in response["Cache-Control"] and "no-store" not in response["Cache-Control"]:
