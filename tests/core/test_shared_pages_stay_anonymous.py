@@ -94,3 +94,14 @@ def test_a_removed_comment_leaves_the_shared_live_answer_at_once(post, moderator
     assert f"post-{post.pk}" in purged  # what Varnish or a CDN kept of it is dropped
     after = json.loads(Client().get(address).content)
     assert "Soon to be removed." not in json.dumps(after) and comment.author_email not in json.dumps(after)
+
+
+@pytest.mark.parametrize("cookie", ["csrftoken=bad!", "csrftoken=" + "x" * 20], ids=["malformed", "too-short"])
+def test_a_malformed_csrf_cookie_gets_no_fresh_one_on_a_shared_answer(post, cookie):
+    # Django replaces a malformed CSRF cookie on any answer. On a shared one, a cache keeping the
+    # Set-Cookie would hand one CSRF secret to every reader (the sender of the bad cookie knows it),
+    # and a cache refusing it would pass every reader of the page to the app for a while.
+    for address in (post.get_absolute_url(), f"/live/posts/{post.pk}/comments/?after=0"):
+        status, headers, _ = wsgi_get(address, cookie=cookie)
+        assert status == 200 and "public" in headers["cache-control"][0]
+        assert "set-cookie" not in headers, address
