@@ -102,3 +102,14 @@ def test_a_listing_is_headed_by_what_the_primary_says(site_after_a_change_the_re
         status, headers, body = _get(base + "/category/local/")
         assert status == 200 and "Local matters" in body and "Renamed on legal advice." in body
         assert "Local scandals" not in body and "Named freely." not in body
+
+
+def test_a_reader_who_wrote_nothing_is_not_pinned_and_the_page_stays_shared(site_after_a_change_the_replica_missed):
+    # Reading the moderation policy (get_or_create) asks the router for the primary as a write
+    # would; that must not mark the reader as a writer, whose answer sets `commentariat_wrote`:
+    # a shared cache keeps no answer that sets a cookie.
+    base, _ = site_after_a_change_the_replica_missed
+    for address in ("/", "/2026/11/library-levy-and-trust/"):
+        status, headers, _ = _get(base + address)
+        assert status == 200 and "public" in headers.get("cache-control", "")
+        assert "set-cookie" not in headers, (address, headers.get("set-cookie"))
