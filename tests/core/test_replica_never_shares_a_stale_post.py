@@ -37,7 +37,8 @@ def site_after_a_change_the_replica_missed(tmp_path_factory):
         "shell",
         "-c",
         "from commentariat.publishing.models import Category, Post\n"
-        "category = Category.objects.create(name='Local scandals', slug='local', description='Named freely.')\n"
+        "category = Category.objects.create(\n"
+        "    name='Local scandals', slug='local', description='Named freely.')\n"
         "Post.objects.get(slug='library-levy-and-trust').categories.add(category)",
         extra_env=alone,
     )
@@ -57,7 +58,8 @@ def site_after_a_change_the_replica_missed(tmp_path_factory):
         "protected.password = 'members only'\n"
         "protected.save()\n"
         "from commentariat.publishing.models import Category\n"
-        "Category.objects.filter(slug='local').update(name='Local matters', description='Renamed on legal advice.')\n"
+        "Category.objects.filter(slug='local').update(\n"
+        "    name='Local matters', description='Renamed on legal advice.')\n"
         "Category.objects.get(slug='local').save()  # the rename as the admin saves it (bumps the site)\n"
         "print(json.dumps({'drafted': address, 'protected': protected.pk}))",
         extra_env=alone,
@@ -79,7 +81,9 @@ def _lower(headers) -> dict:
     return {name.lower(): value for name, value in headers.items()}
 
 
-def test_a_post_taken_back_to_draft_is_gone_not_stored_as_a_locked_page(site_after_a_change_the_replica_missed):
+def test_a_post_taken_back_to_draft_is_gone_not_stored_as_a_locked_page(
+    site_after_a_change_the_replica_missed,
+):
     base, found = site_after_a_change_the_replica_missed
     for _ in range(2):  # the miss, then what the page cache would answer
         status, headers, body = _get(base + found["drafted"])
@@ -104,7 +108,9 @@ def test_a_listing_is_headed_by_what_the_primary_says(site_after_a_change_the_re
         assert "Local scandals" not in body and "Named freely." not in body
 
 
-def test_a_reader_who_wrote_nothing_is_not_pinned_and_the_page_stays_shared(site_after_a_change_the_replica_missed):
+def test_a_reader_who_wrote_nothing_is_not_pinned_and_the_page_stays_shared(
+    site_after_a_change_the_replica_missed,
+):
     # Reading the moderation policy (get_or_create) asks the router for the primary as a write
     # would; that must not mark the reader as a writer, whose answer sets `commentariat_wrote`:
     # a shared cache keeps no answer that sets a cookie.

@@ -96,7 +96,9 @@ def test_a_removed_comment_leaves_the_shared_live_answer_at_once(post, moderator
     assert "Soon to be removed." not in json.dumps(after) and comment.author_email not in json.dumps(after)
 
 
-@pytest.mark.parametrize("cookie", ["csrftoken=bad!", "csrftoken=" + "x" * 20], ids=["malformed", "too-short"])
+@pytest.mark.parametrize(
+    "cookie", ["csrftoken=bad!", "csrftoken=" + "x" * 20], ids=["malformed", "too-short"]
+)
 def test_a_malformed_csrf_cookie_gets_no_fresh_one_on_a_shared_answer(post, cookie):
     # Django replaces a malformed CSRF cookie on any answer. On a shared one, a cache keeping the
     # Set-Cookie would hand one CSRF secret to every reader (the sender of the bad cookie knows it),

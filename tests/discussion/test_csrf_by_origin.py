@@ -152,5 +152,6 @@ def test_a_form_opened_before_the_readers_first_held_comment_still_posts(post, a
     same_origin = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}
     assert _post_comment(post, reader, **same_origin).status_code == 302
     assert "sessionid" in reader.cookies  # the held comment is shown to its author through the session
-    response = reader.post(other.get_absolute_url() + "comments/", comment_form(body="Second tab."), **same_origin)
+    second = other.get_absolute_url() + "comments/"
+    response = reader.post(second, comment_form(body="Second tab."), **same_origin)
     assert response.status_code == 302 and Comment.objects.filter(body="Second tab.").exists()

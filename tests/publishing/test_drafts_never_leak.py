@@ -103,7 +103,9 @@ def test_cached_pages_expire_when_a_scheduled_post_is_due(client, author, monkey
 
 
 @pytest.mark.parametrize("stored_here", [True, False], ids=["page-cache-here", "shared-cache-only"])
-def test_shared_caches_keep_a_page_no_longer_than_until_a_scheduled_post_is_due(author, settings, stored_here):
+def test_shared_caches_keep_a_page_no_longer_than_until_a_scheduled_post_is_due(
+    author, settings, stored_here
+):
     # Varnish or a CDN keeps the home page for s-maxage: past the post's time, it would go on
     # hiding the post that the page cache here already shows.
     from django.test import Client

@@ -27,7 +27,11 @@ def writer(django_user_model):
 
 @pytest.mark.parametrize(
     "change",
-    [{"status": "draft"}, {"status": "published", "publish_at": LATER}, {"status": "published", "password": "pw"}],
+    [
+        {"status": "draft"},
+        {"status": "published", "publish_at": LATER},
+        {"status": "published", "password": "pw"},
+    ],
     ids=["back-to-draft", "rescheduled", "password"],
 )
 def test_the_old_public_page_and_lists_are_purged_at_once(writer, author, change, monkeypatch):
@@ -45,7 +49,8 @@ def test_the_old_public_page_and_lists_are_purged_at_once(writer, author, change
     assert writer.post(f"/editor/{post.pk}/", form).status_code == 302
     assert {f"post-{post.pk}", "lists"} <= set(purged)
     page, answer = Client().get(post.get_absolute_url()), Client().get(live)
-    assert "Body seen by everyone" not in page.content.decode() and "A public remark." not in page.content.decode()
+    shown = page.content.decode()
+    assert "Body seen by everyone" not in shown and "A public remark." not in shown
     assert answer.status_code == 404
     # A protected post stays listed by its title and excerpt; a draft or a future post is not listed.
     assert ("Secret plans" in Client().get("/").content.decode()) == ("password" in change)
