@@ -155,3 +155,31 @@ def test_a_form_opened_before_the_readers_first_held_comment_still_posts(post, a
     second = other.get_absolute_url() + "comments/"
     response = reader.post(second, comment_form(body="Second tab."), **same_origin)
     assert response.status_code == 302 and Comment.objects.filter(body="Second tab.").exists()
+
+
+@pytest.mark.parametrize("fetch_site", ["cross-site", "same-site"])
+def test_forms_on_personal_pages_refuse_a_forged_post_even_with_the_readers_cookies(post, fetch_site):
+    # Not marked @csrf_by_origin: their pages carry a token, and a forged POST (here with every
+    # cookie a same-site attacker's request would carry, the edit grant included) has none.
+    from django.core import mail
+
+    from commentariat.moderation.models import Report
+
+    reader = _browser()
+    _post_comment(post, reader, HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="same-origin")
+    comment = Comment.objects.get()
+    reader.get(f"/comments/{comment.pk}/edit/")  # the browser now has a CSRF cookie too
+    assert "commentariat_edits" in reader.cookies and "csrftoken" in reader.cookies
+    forged = {"HTTP_SEC_FETCH_SITE": fetch_site, "HTTP_ORIGIN": "http://evil.testserver"}
+    for address, data in (
+        (f"/comments/{comment.pk}/edit/", {"body": "Words put in the reader's mouth."}),
+        (f"/comments/{comment.pk}/delete/", {}),
+        (f"/comments/{comment.pk}/report/", {"reason": "spam", "explanation": "Forged."}),
+        ("/comments/my-data/", {"email": "ada@example.org"}),
+        (post.get_absolute_url() + "email/", {"recipient": "x@example.org", "sender_name": "Ada"}),
+        ("/admin/login/", {"username": "someone", "password": "x"}),
+    ):
+        assert reader.post(address, data, **forged).status_code == 403, address
+    comment.refresh_from_db()
+    assert comment.body == "A thoughtful reply." and comment.status == Comment.Status.APPROVED
+    assert not Report.objects.exists() and not mail.outbox
