@@ -8,7 +8,8 @@ cookie: refused if `Sec-Fetch-Site` is present and not `same-origin` or `none`; 
 CSRF_TRUSTED_ORIGINS; else accepted (an old browser, or a client with no cookies: there is no
 session for a forged request to ride on). A request carrying a session cookie (staff, or a
 reader with a comment awaiting moderation) gets Django's full check, token included, and every
-other view keeps Django's check as it is.
+other view keeps Django's check as it is. A shared answer never carries the CSRF cookie (not even
+the fresh one Django gives in place of a malformed one).
 """
 
 from functools import wraps
@@ -60,6 +61,14 @@ class CrossOriginMiddleware:
             return self.django._accept(request)
         reason = self.cross_origin_reason(request)
         return self.django._reject(request, reason) if reason else self.django._accept(request)
+
+    def process_response(self, request, response):
+        if response.has_header("Surrogate-Key"):
+            # A shared answer (core/page_cache.py mark_shared) carries no cookie: Django would
+            # otherwise replace a malformed CSRF cookie here, and a shared cache would then give
+            # that one secret to every reader, or refuse to keep the page at all.
+            return response
+        return super().process_response(request, response)
 
     def cross_origin_reason(self, request) -> str:
         """Why this request is taken for a forged one, or "" when it may go on."""

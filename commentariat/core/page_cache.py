@@ -226,7 +226,11 @@ def expire_pages_by(hook) -> None:
 
 
 def _timeout() -> int:
-    timeout = settings.COMMENTARIAT["PAGE_CACHE_SECONDS"]
+    return _until_time_changes_pages(settings.COMMENTARIAT["PAGE_CACHE_SECONDS"])
+
+
+def _until_time_changes_pages(timeout: int) -> int:
+    """timeout, shortened to the moment time alone changes what pages show (expire_pages_by)."""
     for hook in _expiry_hooks:
         seconds = hook()
         if seconds is not None:
@@ -352,8 +356,9 @@ def _serve(request, page: tuple[bytes, str], scope: str, *, hit: bool | None, te
 
 
 def shared_cache_control() -> str:
-    """Browsers revalidate every time (a cheap 304 by the ETag); shared caches keep the page."""
-    seconds = settings.COMMENTARIAT["SHARED_CACHE_SECONDS"]
+    """Browsers revalidate every time (a cheap 304 by the ETag); shared caches keep the page, no
+    longer than until a scheduled post is due (no purge tells them when it is)."""
+    seconds = _until_time_changes_pages(settings.COMMENTARIAT["SHARED_CACHE_SECONDS"])
     return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate=30"
 
 
@@ -370,6 +375,9 @@ def mark_shared(response, scope: str) -> None:
 
 def _personal(response) -> HttpResponse:
     if response.has_header("Surrogate-Key"):  # a view shared it on purpose (mark_shared)
+        return response
+    if "public" in (part.strip() for part in response.get("Cache-Control", "").lower().split(",")):
+        # The view says so itself: the same bytes for everyone (an image under its hash, embed.js).
         return response
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_cache=True)

@@ -27,11 +27,13 @@ def live_comments(request, pk):
     """New comments after a given one. The same for every reader of a post anyone may read, so a
     shared cache in front (Varnish, a CDN) answers the polls of a crowd, purged with the post's
     pages: readers who loaded the same page ask the same address."""
+    scope = f"post:{pk}"
+    shareable = page_cache.shareable(request)
+    # Read from here on the primary (never a lagging replica), at this version of the post's pages:
+    # the post too, so that one just given a password or taken back to draft is never shared.
+    versions = page_cache.scope_version(scope) if shareable else None
     post = _readable_post(request, pk)
-    scope = f"post:{post.pk}"
-    shared = not post.password and page_cache.shareable(request)
-    # Read from here on the primary (never a lagging replica), at this version of the post's pages.
-    versions = page_cache.scope_version(scope) if shared else None
+    shared = shareable and not post.password
     raw = request.GET.get("after", "")
     after = int(raw) if raw.isdigit() and len(raw) < 19 else live.latest_comment_id(post)
     open_for_replies = comments_closed_message(post, get_screener()) is None

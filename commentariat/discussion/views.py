@@ -52,9 +52,12 @@ def page_detail(request, slug, ancestors=""):
 
 def _cached_as_post(request, post: Post) -> Post:
     """Mark the page cacheable under the post's scope; when it will be stored, read the post again
-    after the scope's version, so that an edit committed in between cannot be stored as current."""
+    after the scope's version, so that an edit committed in between cannot be stored as current.
+
+    Read again as published: the first read may come from a lagging replica, and a post taken
+    back to draft meanwhile must answer 404, not be stored as a page under the new version."""
     if cache_page_as(request, f"post:{post.pk}"):
-        post = Post.objects.select_related("author").get(pk=post.pk)
+        post = get_object_or_404(Post.objects.published().select_related("author"), pk=post.pk)
     return post
 
 

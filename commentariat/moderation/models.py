@@ -88,8 +88,13 @@ class ModerationPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "ModerationPolicy":
-        initial_mode = settings.COMMENTARIAT.get("INITIAL_MODERATION_MODE", Mode.HOLD_FIRST_TIME)
-        policy, _ = cls.objects.get_or_create(pk=1, defaults={"mode": initial_mode})
+        # Read first, created only once: get_or_create asks the router for the primary as a write
+        # does, which would mark every reader as a writer (core/replica.py) and their shared page
+        # with the `commentariat_wrote` cookie that no shared cache keeps.
+        policy = cls.objects.filter(pk=1).first()
+        if policy is None:
+            initial_mode = settings.COMMENTARIAT.get("INITIAL_MODERATION_MODE", Mode.HOLD_FIRST_TIME)
+            policy, _ = cls.objects.get_or_create(pk=1, defaults={"mode": initial_mode})
         return policy
 
     @staticmethod
@@ -269,7 +274,9 @@ class AdaptiveState(models.Model):
 
     @classmethod
     def current(cls) -> "AdaptiveState":
-        state, _ = cls.objects.get_or_create(pk=1)
+        state = cls.objects.filter(pk=1).first()  # read first, as ModerationPolicy.current() does
+        if state is None:
+            state, _ = cls.objects.get_or_create(pk=1)
         return state
 
 

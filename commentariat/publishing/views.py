@@ -33,6 +33,7 @@ def post_list(request):
 
 
 def category_posts(request, slug):
+    cache_page_as(request, "lists")  # first: what the page is headed by is read on the primary
     category = get_object_or_404(Category, slug=slug)
     posts = Post.objects.published().articles().filter(categories=category)
     return _listing(request, posts, heading=category.name, kind="Category", about=category.description,
@@ -40,6 +41,7 @@ def category_posts(request, slug):
 
 
 def tag_posts(request, slug):
+    cache_page_as(request, "lists")
     tag = get_object_or_404(Tag, slug=slug)
     posts = Post.objects.published().articles().filter(tags=tag)
     return _listing(request, posts, heading=tag.name, kind="Tag",
@@ -47,6 +49,7 @@ def tag_posts(request, slug):
 
 
 def author_posts(request, username):
+    cache_page_as(request, "lists")
     author = get_object_or_404(get_user_model(), username=username)
     posts = Post.objects.published().articles().filter(author=author)
     if not posts.exists():
@@ -56,8 +59,10 @@ def author_posts(request, username):
 
 
 def _listing(request, posts, *, heading: str, kind: str, feed: str, about: str = ""):
-    """A paginated list of posts under a heading: a category's, a tag's, an author's."""
-    cache_page_as(request, "lists")
+    """A paginated list of posts under a heading: a category's, a tag's, an author's.
+
+    The caller marks the page shared (cache_page_as) before it reads the heading's row: read
+    earlier, from a lagging replica, an old name would be stored under the new version."""
     paginator = Paginator(posts.select_related("author"), settings.COMMENTARIAT["POSTS_PER_PAGE"])
     page = paginator.get_page(request.GET.get("page"))
     context = {

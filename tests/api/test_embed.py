@@ -110,3 +110,13 @@ def test_an_empty_comment_is_refused_naming_every_missing_field(client):
     assert refused.status_code == 422
     assert set(refused.json()["error"]["fields"]) >= {"body", "author_name", "author_email"}
     assert not Comment.objects.exists()
+
+
+def test_the_script_may_be_kept_by_any_cache_whoever_asks(moderator):
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(moderator)
+    # The same bytes for every site and reader: public, even for a request with a session.
+    for reader in (Client(), staff):
+        assert reader.get("/embed.js")["Cache-Control"] == "public, max-age=3600"

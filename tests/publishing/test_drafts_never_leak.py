@@ -100,3 +100,19 @@ def test_cached_pages_expire_when_a_scheduled_post_is_due(client, author, monkey
     client.get("/")
     assert 1 <= stored["timeout"] <= 31  # not the default 300 s
     assert page_cache._timeout() <= 31
+
+
+@pytest.mark.parametrize("stored_here", [True, False], ids=["page-cache-here", "shared-cache-only"])
+def test_shared_caches_keep_a_page_no_longer_than_until_a_scheduled_post_is_due(
+    author, settings, stored_here
+):
+    # Varnish or a CDN keeps the home page for s-maxage: past the post's time, it would go on
+    # hiding the post that the page cache here already shows.
+    from django.test import Client
+
+    settings.COMMENTARIAT = {**settings.COMMENTARIAT, "PAGE_CACHE": stored_here}
+    make_post(author=author, title="Soon", slug="soon", published_at=timezone.now() + timedelta(seconds=30))
+    for _ in range(2):  # the miss, then a hit (its headers replayed)
+        home = Client().get("/")
+        s_maxage = int(home["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+        assert 1 <= s_maxage <= 31, home["Cache-Control"]
