@@ -46,16 +46,16 @@ def vcl_for(app_servers: list[str], purgers: list[str]) -> str:
 
 
 @contextmanager
-def varnish(vcl: str, work_dir: Path, port: int):
-    """varnishd (foreground, its own working dir, 64 MB of memory) on 127.0.0.1:port until the block
-    ends; yields its base URL once it answers."""
+def varnish(vcl: str, work_dir: Path, port: int, purge_port: int | None = None):
+    """varnishd (foreground, its own working dir, 64 MB of memory) on 127.0.0.1:port, and its purge
+    listener on purge_port, until the block ends; yields its base URL once it answers."""
     work_dir.mkdir(parents=True, exist_ok=True)
     vcl_file = work_dir / "commentariat.vcl"
     vcl_file.write_text(vcl)
     log = open(work_dir / "varnishd.log", "wb")
     process = subprocess.Popen(
         [varnishd(), "-F", "-j", "none", "-n", str(work_dir / "state"), "-a", f"127.0.0.1:{port}",
-         "-f", str(vcl_file), "-s", "malloc,64m"],
+         *(["-a", f"purge=127.0.0.1:{purge_port}"] if purge_port else []), "-f", str(vcl_file), "-s", "malloc,64m"],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

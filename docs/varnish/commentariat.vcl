@@ -10,7 +10,10 @@ vcl 4.1;
 # - After a change commits, the app sends `PURGE /` with `xkey-purge: <keys>` to every Varnish
 #   (COMMENTARIAT_PURGER=varnish, COMMENTARIAT_VARNISH_URLS), so the page is rebuilt at once.
 #
-# Start: varnishd -a :80 -f /etc/varnish/commentariat.vcl -s malloc,1G
+# Start: varnishd -a :80 -a purge=10.0.0.5:6091 -f /etc/varnish/commentariat.vcl -s malloc,1G
+# Readers use the first address; purges are taken only on the one named "purge", on the private
+# network (COMMENTARIAT_VARNISH_URLS=http://10.0.0.5:6091). A TLS terminator on the same machine makes
+# every reader come from 127.0.0.1, so the source address alone would let any reader purge.
 # (Varnish speaks plain HTTP: terminate TLS in front of it, with hitch, nginx or the load balancer.)
 
 import directors;
@@ -57,7 +60,7 @@ sub vcl_recv {
     set req.backend_hint = app_servers.backend();
 
     if (req.method == "PURGE") {
-        if (client.ip !~ purgers) {
+        if (local.socket != "purge" || client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
         if (!req.http.xkey-purge) {
@@ -78,8 +81,10 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)(sessionid|commentariat_commenter|commentariat_edits|messages|commentariat_postpass|commentariat_wrote)=") {
         return (pass);
     }
-    # Staff pages and live updates (a stream, or an answer that changes every few seconds).
-    if (req.url ~ "^/(admin|editor|moderation|live)/") {
+    # Staff pages, and live-update streams (held open for minutes). The live-update polls
+    # (/live/posts/<id>/comments/?after=…) are looked up: the app marks them public for anonymous
+    # readers and purges them with the post, so Varnish answers a crowd's polls.
+    if (req.url ~ "^/(admin|editor|moderation)/" || req.url ~ "^/live/posts/[0-9]+/events/") {
         return (pass);
     }
     # Everyone else is anonymous: other cookies (analytics, csrftoken) must not split the cache,

@@ -33,7 +33,7 @@ def site(tmp_path_factory):
             pytest.fail("varnishd is not installed (make varnish installs it)")
         pytest.skip("varnishd is not installed (make varnish installs it, as root)")
     work = tmp_path_factory.mktemp("behind-varnish")
-    varnish_port = free_port()
+    varnish_port, purge_port = free_port(), free_port()
     with fresh_postgresql_database("commentariat_varnish") as database_url:
         env = {
             "DATABASE_URL": database_url,
@@ -41,7 +41,7 @@ def site(tmp_path_factory):
             "COMMENTARIAT_SECRET_KEY": secrets.token_urlsafe(50),  # the same on every machine
             "COMMENTARIAT_PROXY_COUNT": "1",  # Varnish appends the reader's address
             "COMMENTARIAT_PURGER": "varnish",
-            "COMMENTARIAT_VARNISH_URLS": f"http://127.0.0.1:{varnish_port}",
+            "COMMENTARIAT_VARNISH_URLS": f"http://127.0.0.1:{purge_port}",
             "COMMENTARIAT_COMMENT_FORM_MIN_SECONDS": "0",
             "COMMENTARIAT_INITIAL_MODERATION_MODE": "hold_first_time",
         }
@@ -56,8 +56,8 @@ def site(tmp_path_factory):
         shutil.copytree(machines[0] / "static", machines[1] / "static")  # one release, shipped to each
         with served(machines[0], env) as app1, served(machines[1], env) as app2:
             vcl = vcl_for([app1, app2], purgers=["127.0.0.1"])
-            with varnish(vcl, work / "varnish", varnish_port) as front:
-                yield {"front": front, "app_servers": [app1, app2]}
+            with varnish(vcl, work / "varnish", varnish_port, purge_port) as front:
+                yield {"front": front, "purge": f"http://127.0.0.1:{purge_port}", "app_servers": [app1, app2]}
 
 
 def _anonymous(site) -> Browser:
@@ -65,7 +65,7 @@ def _anonymous(site) -> Browser:
 
 
 def _purge_everything(site) -> None:
-    assert Browser(site["front"]).request("PURGE", "/", headers={"xkey-purge": "site"}).status == 200
+    assert Browser(site["purge"]).request("PURGE", "/", headers={"xkey-purge": "site"}).status == 200
 
 
 def _moderator(site) -> Browser:
@@ -159,10 +159,22 @@ def test_logged_in_moderators_page_never_reaches_anonymous_readers(site):
         assert "sessionid" not in (answer.headers.get("Set-Cookie") or "")
 
 
-def test_purge_from_an_address_outside_the_acl_is_refused(site):
-    outsider = Browser(site["front"], source_address="127.0.0.2")
+def test_purge_from_an_address_outside_the_acl_or_on_the_readers_address_is_refused(site):
+    outsider = Browser(site["purge"], source_address="127.0.0.2")
     assert outsider.request("PURGE", "/", headers={"xkey-purge": "site"}).status == 403
-    assert outsider.request("PURGE", "/", headers={"xkey-purge": f"post-1 lists"}).status == 403
-    insider = Browser(site["front"])
+    assert outsider.request("PURGE", "/", headers={"xkey-purge": "post-1 lists"}).status == 403
+    # A reader through a TLS terminator on the same machine comes from 127.0.0.1 too: the readers'
+    # address takes no purge at all, whoever asks.
+    reader = Browser(site["front"])
+    assert reader.request("PURGE", "/", headers={"xkey-purge": "site"}).status == 403
+    insider = Browser(site["purge"])
     assert insider.request("PURGE", "/", headers={"xkey-purge": "site"}).status == 200
     assert insider.request("PURGE", "/").status == 400  # which keys, then?
+
+
+def test_the_live_poll_of_a_crowd_is_answered_by_varnish(site):
+    page = _anonymous(site).get(POST).body
+    url = page.split('data-comments="', 1)[1].split('"', 1)[0] + "?after=0"
+    first, second = _anonymous(site).get(url), _anonymous(site).get(url)
+    assert first.status == second.status == 200
+    assert second.headers.get("X-Cache") == "hit"
