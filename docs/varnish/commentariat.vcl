@@ -87,9 +87,15 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|editor|moderation)/" || req.url ~ "^/live/posts/[0-9]+/events/") {
         return (pass);
     }
-    # Everyone else is anonymous: other cookies (analytics, csrftoken) must not split the cache,
-    # nor reach the app, which would then answer as for someone in particular.
-    unset req.http.Cookie;
+    # Everyone else is anonymous: other cookies (analytics, csrftoken) must not split the cache.
+    # They are kept aside and given back on the way to the app (vcl_backend_fetch): a page that is
+    # not shared, like a report form with its token, needs the reader's CSRF cookie to stay the
+    # same across tabs; a shared page never depends on them (the app answers such a page without
+    # reading them, and anything carrying Set-Cookie or `private` is not stored here).
+    if (req.http.Cookie) {
+        set req.http.x-cookie = req.http.Cookie;
+        unset req.http.Cookie;
+    }
     # Varnish's built-in vcl_recv follows: Authorization (API tokens) passes, the rest is looked up.
 }
 
@@ -112,6 +118,10 @@ sub vcl_pass {
 
 sub vcl_backend_fetch {
     unset bereq.http.x-cache;
+    if (bereq.http.x-cookie ~ ".") {
+        set bereq.http.Cookie = bereq.http.x-cookie;
+    }
+    unset bereq.http.x-cookie;
 }
 
 sub vcl_backend_response {
@@ -124,6 +134,15 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
         return (deliver);
+    }
+    # Cookies were taken off every request that is looked up here (vcl_recv), and the fetch
+    # carries whichever the first reader had: varying on them would only split the cache by that.
+    if (beresp.http.Vary ~ "(?i)cookie") {
+        set beresp.http.Vary = regsuball(beresp.http.Vary, "(?i)(^|,)\s*cookie\s*(?=,|$)", "");
+        set beresp.http.Vary = regsub(beresp.http.Vary, "^,\s*", "");
+        if (beresp.http.Vary !~ ".") {
+            unset beresp.http.Vary;
+        }
     }
     # The time to live comes from s-maxage, and the grace (served stale while one request
     # refreshes it) from stale-while-revalidate. vmod xkey indexes the object by its `xkey` header.
