@@ -38,7 +38,7 @@ from commentariat.moderation.models import ModerationPolicy
 from commentariat.publishing.models import Post
 
 author = get_user_model().objects.create(username="bench")
-for size in (20, 500):
+for size in (21, 500):
     post = Post.objects.create(title=f"A post with {size} comments", slug=f"post-{size}", author=author,
         body=("A paragraph of analysis with a [link](https://example.org). " * 12 + "\\n\\n") * 15
              + "> A quote from a newspaper.\\n", status="published", published_at=timezone.now())
