@@ -215,12 +215,19 @@ def comment_quote(request, pk):
 
 def quoted_in(comment_ids) -> dict[int, list[Post]]:
     """Published posts quoting each of these comments."""
+    # Few comments are ever quoted: the links alone first (no join), the posts only if any.
+    links = list(
+        Comment.quoted_in.through.objects.filter(comment_id__in=list(comment_ids))
+        .order_by("pk")
+        .values_list("comment_id", "post_id")
+    )
+    if not links:
+        return {}
+    posts = Post.objects.published().in_bulk({post_id for _, post_id in links})
     found: dict[int, list[Post]] = {}
-    links = Comment.quoted_in.through.objects.filter(
-        comment_id__in=list(comment_ids), post__in=Post.objects.published()
-    ).select_related("post")
-    for link in links:
-        found.setdefault(link.comment_id, []).append(link.post)
+    for comment_id, post_id in links:
+        if post_id in posts:
+            found.setdefault(comment_id, []).append(posts[post_id])
     return found
 
 
