@@ -2,17 +2,14 @@
 Django, served from the page cache through the middleware, or answered by the fast path in
 front of Django (page_cache_wsgi/_asgi).
 
-A cached page differs for each reader only by its holes (the CSRF token, the form's start
-time), so a hit cannot reuse one compressed body. For gzip, each fixed piece of the stored page
-is deflated once (ended by a sync flush, so pieces join into one valid stream) and a hit deflates
-only its holes and sums the CRC; brotli has no such joins, so a hit compresses the whole page
-at a fast quality.
+A cached page is the same for every reader, so the fast path compresses it once per worker
+and encoding (core/page_cache.py compressed_hit).
 
 BREACH (guessing a secret in a compressed page from its size, with attacker-chosen text in the
-same page): the only secret in these pages is the CSRF token, and it is masked afresh for every
-response (Django's masking, and page_cache_wsgi's), so the compressed size tells nothing about
-it; gzip bodies also carry a random-length header field (Heal The Breach, as Django's
-GZipMiddleware does). Streams (Server-Sent Events, files) are never compressed here.
+same page): pages every reader shares hold no secret at all; the only secret in personal pages
+is the CSRF token, masked afresh for every response by Django, so the compressed size tells
+nothing about it; gzip bodies also carry a random-length header field (Heal The Breach, as
+Django's GZipMiddleware does). Streams (Server-Sent Events, files) are never compressed here.
 """
 
 import secrets
@@ -62,29 +59,6 @@ def compress(body: bytes, encoding: str) -> bytes:
     deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -15)
     raw = deflate.compress(body) + deflate.flush()
     return _gzip_header() + raw + struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF)
-
-
-def deflate_pieces(segments: tuple[bytes, ...], holes: frozenset) -> tuple[bytes | None, ...]:
-    """Each fixed piece of a stored page as raw deflate ending on a byte boundary (None for holes)."""
-    return tuple(None if segment in holes else _deflate_piece(segment, GZIP_LEVEL) for segment in segments)
-
-
-def gzip_joined(filled: list[bytes], pieces: tuple[bytes | None, ...]) -> bytes:
-    """A gzip body for a page whose fixed pieces were deflated beforehand: only the holes are
-    deflated now; filled is the page's segments with the holes filled in."""
-    parts, crc, size = [_gzip_header()], 0, 0
-    for plain, piece in zip(filled, pieces, strict=True):
-        parts.append(piece if piece is not None else _deflate_piece(plain, 1))
-        crc = zlib.crc32(plain, crc)
-        size += len(plain)
-    parts.append(b"\x03\x00")  # an empty final block ends the stream
-    parts.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
-    return b"".join(parts)
-
-
-def _deflate_piece(data: bytes, level: int) -> bytes:
-    deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)
 
 
 def _gzip_header() -> bytes:

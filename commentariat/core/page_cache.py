@@ -5,18 +5,23 @@ A view opts in by setting request.page_cache_scope: "lists" (pages listing posts
 versions of the site ("site": policy, switches) and of its scope; saving a comment
 bumps its post's version, so exactly that post's pages stop being served.
 
-Per-reader parts of a page are punched back in on every hit: the CSRF token and the
-comment form's signed start time are stored as markers and replaced with fresh values.
+A page is the same for every anonymous reader, byte for byte: it holds no CSRF token
+(anonymous forms are protected by their Origin, core/csrf.py), and the comment form's start
+time is the one it was rendered with (refreshed by script on first focus, discussion/forms.py).
+So the same page can be kept by a shared cache in front of the app (Varnish, a CDN): it is
+sent with `Cache-Control: public, max-age=0, s-maxage=…, stale-while-revalidate=30` and its
+purge keys (`Surrogate-Key`, `xkey`, `Cache-Tag`: "site", plus "lists" or "post-<id>"), and
+bump() asks the configured purger (core/purgers.py) to drop those keys after the commit.
 The ETag is the stored page's, so a browser revalidating gets a 304 until it changes.
 
-Never cached, never served from the cache: requests with a session (staff, or a reader
-with a comment awaiting moderation) or the remember-me cookie (their details are in the
-form), anything but GET/HEAD, and responses that are not a plain 200.
+Never shared, never cached, never served from the cache: requests with a session (staff, or
+a reader with a comment awaiting moderation) or another personal cookie (remembered details,
+edit grants, messages, post passwords), anything but GET/HEAD, and responses that are not a
+plain 200; those are `Cache-Control: private`.
 """
 
 import hashlib
 import logging
-import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,24 +29,16 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
-from . import compression
+from . import compression, purgers
 from .archive_mode import is_static_archive
-from .form_timing import started_token
 from .page_versions import CacheVersions, FileVersions
 
 logger = logging.getLogger(__name__)
 
-_CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_STARTED_FIELD = re.compile(r'(name="started" value=")[^"]*(")')
-_CSRF_MARKER, _STARTED_MARKER = "__csrf__", "__started__"
-_CSRF_MARKER_BYTES, _STARTED_MARKER_BYTES = _CSRF_MARKER.encode(), _STARTED_MARKER.encode()
-# Pages are stored split around the markers, so that a hit joins pieces instead of searching.
-_MARKERS = re.compile(b"(" + _CSRF_MARKER_BYTES + b"|" + _STARTED_MARKER_BYTES + b")")
 _LOCAL_PAGES = 200
-_local: dict[str, tuple[tuple[bytes, ...], str]] = {}
+_local: dict[str, tuple[bytes, str]] = {}
 _recent: dict[str, tuple[str, str, str]] = {}  # address → (scope, versions, page key) last hit here
 local_headers: dict[str, list] = {}  # kept by the WSGI layer, under the same versioned keys
 STORED_KEY = "commentariat.page_cache.stored"
@@ -60,6 +57,18 @@ def bump(scope: str) -> None:
         store.bump(scope)
 
     after_commit(bump_version)
+    # Then the shared caches in front (in this order: a cache refilling at once gets the new page).
+    after_commit(lambda: purgers.purge([purge_key(scope)]))
+
+
+def purge_key(scope: str) -> str:
+    """The key a shared cache knows a scope's pages by: "site", "lists", "post:12" → "post-12"."""
+    return scope.replace(":", "-")
+
+
+def purge_keys(scope: str) -> list[str]:
+    """Every key a page of this scope carries: the site's, and its own."""
+    return ["site"] if scope == "site" else ["site", purge_key(scope)]
 
 
 def after_commit(callback) -> None:
@@ -100,13 +109,15 @@ def _settings_changed(setting, **kwargs):
 
 
 def cache_page_as(request, scope: str) -> bool:
-    """Mark this request's page as cacheable for anonymous readers, under a scope; True if it is.
+    """Mark this request's page as the same for every anonymous reader, under a scope: kept by
+    the page cache here and by shared caches in front; True if it is.
 
     Call it before reading what the page shows: the scope's version is read here, so that a
     change committed while the page renders leaves this page under the old version (unused),
-    never a stale page under the new one. (What was read before the call must be read again.)
+    never a stale page under the new one, and is not offered to shared caches either. (What was
+    read before the call must be read again.)
     """
-    if not _cacheable_request(request):
+    if not _shareable_request(request):
         return False
     try:
         request.page_cache_versions = _versions(scope)
@@ -122,39 +133,53 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        if not _shareable_request(request):
             return _personal(self.get_response(request))
+        stored_here = settings.COMMENTARIAT["PAGE_CACHE"]
         address = _address(request.get_host(), request.get_full_path())
-        try:
-            found = lookup(address)
-        except Exception:  # the cache is an optimisation: without it, Django renders the page
-            logger.warning("Page cache: could not look up %s", address, exc_info=True)
-            found = None
-        if found is not None:
-            answer = _serve(request, found[1], hit=True)
-            if answer.status_code == 200 and found[0] not in local_headers:
-                # The headers a 304 left unkept: this hit keeps them, so the fast path answers again.
-                _keep_headers_of(request, found[0])
-            return answer
+        if stored_here:
+            try:
+                found = lookup(address)
+            except Exception:  # the cache is an optimisation: without it, Django renders the page
+                logger.warning("Page cache: could not look up %s", address, exc_info=True)
+                found = None
+            if found is not None:
+                answer = _serve(request, found[1], found[2], hit=True)
+                if answer.status_code == 200 and found[0] not in local_headers:
+                    # The headers a 304 left unkept: this hit keeps them, so the fast path answers again.
+                    _keep_headers_of(request, found[0])
+                return answer
         response = self.get_response(request)
         scope = getattr(request, "page_cache_scope", None)
         if scope is None or response.status_code != 200 or response.streaming:
-            return response if scope is not None else _personal(response)
-        body = _STARTED_FIELD.sub(rf"\g<1>{_STARTED_MARKER}\g<2>", response.content.decode(response.charset))
-        body = _CSRF_FIELD.sub(rf"\g<1>{_CSRF_MARKER}\g<2>", body)
-        page = (tuple(_MARKERS.split(body.encode())), f'"{_digest(body)[:32]}"')
+            return _personal(response)
+        if _changed_while_rendering(scope, request.page_cache_versions):
+            # A change committed meanwhile: its purge may already have passed the shared cache,
+            # which would keep this old page until it expires. This reader alone gets it.
+            return _personal(response)
+        body = response.content
+        page = (body, f'"{_digest_bytes(body)[:32]}"')
+        page_key = _page_key(address, scope, request.page_cache_versions)
+        if not stored_here:
+            return _serve(request, page, scope, hit=None, template=response)
         try:
-            page_key = _page_key(address, scope, request.page_cache_versions)
             cache.set_many({_where_key(address): scope, page_key: page}, timeout=_timeout())
         except Exception:  # a full disk under the cache must not cost the reader the page
             logger.warning("Page cache: could not store %s", address, exc_info=True)
-            return _serve(request, page, hit=False)
-        answer = _serve(request, page, hit=False)
+            return _serve(request, page, scope, hit=False, template=response)
+        answer = _serve(request, page, scope, hit=False, template=response)
         if answer.status_code == 200:
             # Never a 304's headers: they lack Content-Type, and every later reader would get the
             # page without it.
             _keep_headers_of(request, page_key)
         return answer
+
+
+def _changed_while_rendering(scope: str, versions: str) -> bool:
+    try:
+        return _versions(scope) != versions
+    except Exception:  # the version store went away meanwhile: do not share what cannot be checked
+        return True
 
 
 def _keep_headers_of(request, page_key: str) -> None:
@@ -184,7 +209,7 @@ def _timeout() -> int:
 
 
 def lookup(address: str):
-    """(page key, (body, etag)) of the current cached page at an address, or None."""
+    """(page key, (body, etag), scope) of the current cached page at an address, or None."""
     known = _recent.get(address)
     if known is not None:
         # The page this worker served here last, still current if its scope's versions are:
@@ -194,7 +219,7 @@ def lookup(address: str):
         scope, versions, page_key = known
         page = _local.get(page_key)
         if page is not None and _versions(scope) == versions:
-            return page_key, page
+            return page_key, page, scope
     scope = cache.get(_where_key(address))
     if scope is None:
         return None
@@ -207,43 +232,29 @@ def lookup(address: str):
     if len(_recent) >= _LOCAL_PAGES:
         _recent.pop(next(iter(_recent)))
     _recent[address] = (scope, versions, page_key)
-    return page_key, page
+    return page_key, page, scope
 
 
-def punch_holes(segments: tuple[bytes, ...], csrf_token) -> bytes:
-    """The stored page with this reader's CSRF token and a fresh form start time."""
-    if len(segments) == 1:
-        return segments[0]
-    return b"".join(_filled(segments, csrf_token))
+_compressed: dict[tuple[str, str], bytes] = {}  # (page key, encoding) → the body compressed once
 
 
-def _filled(segments: tuple[bytes, ...], csrf_token) -> list[bytes]:
-    holes = {_CSRF_MARKER_BYTES: csrf_token().encode(), _STARTED_MARKER_BYTES: started_token().encode()}
-    return [holes.get(segment, segment) for segment in segments]
-
-
-_HOLES = frozenset((_CSRF_MARKER_BYTES, _STARTED_MARKER_BYTES))
-_deflated: dict[str, tuple] = {}  # page key → its fixed pieces deflated once (compression.py)
-
-
-def compressed_hit(page_key: str, segments: tuple[bytes, ...], csrf_token, encoding: str | None) -> bytes:
-    """A hit's body with this reader's holes filled, compressed as encoding (or not, for None)."""
+def compressed_hit(page_key: str, body: bytes, encoding: str | None) -> bytes:
+    """A hit's body compressed as encoding (or not, for None): the same for every reader, so
+    compressed once per worker and page."""
     if encoding is None:
-        return punch_holes(segments, csrf_token)
-    if encoding == "br":
-        return compression.compress(punch_holes(segments, csrf_token), "br")
-    pieces = _deflated.get(page_key)
-    if pieces is None:
-        if len(_deflated) >= _LOCAL_PAGES:
-            _deflated.pop(next(iter(_deflated)))
-        pieces = _deflated[page_key] = compression.deflate_pieces(segments, _HOLES)
-    return compression.gzip_joined(_filled(segments, csrf_token), pieces)
+        return body
+    found = _compressed.get((page_key, encoding))
+    if found is None:
+        if len(_compressed) >= _LOCAL_PAGES:
+            _compressed.pop(next(iter(_compressed)))
+        found = _compressed[page_key, encoding] = compression.compress(body, encoding)
+    return found
 
 
-def _cacheable_request(request) -> bool:
+def _shareable_request(request) -> bool:
     if is_static_archive(request):  # an archive page must never reach readers, nor they it
         return False
-    return settings.COMMENTARIAT["PAGE_CACHE"] and cacheable(request.method, request.COOKIES)
+    return cacheable(request.method, request.COOKIES)
 
 
 def cacheable(method: str, cookies, personal: list[str] | None = None) -> bool:
@@ -269,11 +280,16 @@ def _where_key(address: str) -> str:
 
 
 def _page_key(address: str, scope: str, versions: str | None = None) -> str:
-    return f"pagecache:page:{scope}:{versions or _versions(scope)}:{_digest(address)}"
+    # "page2": whole pages; "page" held pages split around per-reader holes.
+    return f"pagecache:page2:{scope}:{versions or _versions(scope)}:{_digest(address)}"
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest_bytes(text.encode())
+
+
+def _digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _remember_locally(key: str, page) -> None:
@@ -286,22 +302,40 @@ def _remember_locally(key: str, page) -> None:
         _local[key] = page
 
 
-def _serve(request, page: tuple[tuple[bytes, ...], str], *, hit: bool) -> HttpResponse:
+def _serve(request, page: tuple[bytes, str], scope: str, *, hit: bool | None, template=None) -> HttpResponse:
+    """The page as every anonymous reader gets it (a 304 when their copy is current); a miss
+    keeps the headers Django gave it (template). hit: None when the page cache here is off."""
     body, etag = page
     if compression.etag_matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponseNotModified()
+    elif template is not None:
+        response = template
     else:
-        response = HttpResponse(
-            punch_holes(body, lambda: get_token(request)), content_type="text/html; charset=utf-8"
-        )
+        response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["ETag"] = etag
-    response["X-Page-Cache"] = "hit" if hit else "miss"
-    # Revalidate every time: the ETag makes that a cheap 304 while the page is unchanged.
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    if hit is not None:
+        response["X-Page-Cache"] = "hit" if hit else "miss"
+    mark_shared(response, scope)
     return response
+
+
+def shared_cache_control() -> str:
+    """Browsers revalidate every time (a cheap 304 by the ETag); shared caches keep the page."""
+    seconds = settings.COMMENTARIAT["SHARED_CACHE_SECONDS"]
+    return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate=30"
+
+
+def mark_shared(response, scope: str) -> None:
+    """Headers that let a shared cache keep a page every anonymous reader gets, and purge it by key."""
+    keys = purge_keys(scope)
+    response["Cache-Control"] = shared_cache_control()
+    response["Surrogate-Key"] = response["xkey"] = " ".join(keys)
+    response["Cache-Tag"] = ",".join(keys)
 
 
 def _personal(response) -> HttpResponse:
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_cache=True)
+    elif "private" not in response["Cache-Control"] and "no-store" not in response["Cache-Control"]:
+        patch_cache_control(response, private=True)
     return response

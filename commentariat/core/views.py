@@ -3,9 +3,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 
+from .csrf import refused_cross_origin
+
 
 def csrf_failure(request, reason=""):
-    return render(request, "403_csrf.html", status=403)
+    context = {"cross_origin": refused_cross_origin(reason)}
+    return render(request, "403_csrf.html", context, status=403)
 
 
 def page_not_found(request, exception=None):

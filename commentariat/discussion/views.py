@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from commentariat.core.archive_mode import ARCHIVED_NOTE, is_static_archive
+from commentariat.core.csrf import csrf_by_origin
 from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
 from commentariat.publishing import visibility as post_visibility
@@ -56,11 +57,13 @@ def _cached_as_post(request, post: Post) -> Post:
     return post
 
 
+@csrf_by_origin  # the form is on pages every anonymous reader shares (core/csrf.py)
 @require_POST
 def comment_create(request, year, month, slug):
     return _create_comment(request, get_published_post_or_404(year=year, month=month, slug=slug))
 
 
+@csrf_by_origin
 @require_POST
 def page_comment_create(request, slug):
     return _create_comment(request, get_published_page_or_404(slug=slug))
@@ -328,6 +331,7 @@ CHECK_INBOX = (
 )
 
 
+@csrf_by_origin
 @require_POST
 def follow_discussion(request, year, month, slug):
     """Every new comment on this post, by email (after confirming the address)."""

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic.dates import MonthArchiveView
 
+from commentariat.core.csrf import csrf_by_origin
 from commentariat.core.net import client_ip
 from commentariat.core.page_cache import cache_page_as
 from commentariat.core.rate_limit import limit_reached, over_limit
@@ -86,6 +87,7 @@ class PostMonthArchiveView(MonthArchiveView):
 post_archive_month = PostMonthArchiveView.as_view()
 
 
+@csrf_by_origin  # the form is on the shared page of a protected post (core/csrf.py)
 @require_POST
 def post_unlock(request, pk):
     """A reader gives a protected post's password; right, and the browser may read it."""

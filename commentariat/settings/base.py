@@ -103,13 +103,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Django's, plus an Origin check for anonymous forms on shared pages (core/csrf.py).
+    "commentariat.core.csrf.CsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Old addresses of posts (a changed slug; an imported site's /?p=123) answer with a 301;
     # before the page cache, so that the home page is never stored as "/?p=123".
     "commentariat.publishing.redirects.OldAddressMiddleware",
-    # Inside CSRF and sessions: a hit still gets a fresh CSRF token and its cookie.
+    # Inside sessions: a reader with a session is never served a shared page.
     "commentariat.core.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commentariat.core.middleware.DatabaseUnavailableMiddleware",
@@ -298,6 +299,16 @@ COMMENTARIAT = {
     # invalidates it at once, the timeout bounds what only time changes (scheduled posts).
     "PAGE_CACHE": _env_bool("COMMENTARIAT_PAGE_CACHE", default=True),
     "PAGE_CACHE_SECONDS": int(os.environ.get("COMMENTARIAT_PAGE_CACHE_SECONDS", "300")),
+    # How long a shared cache in front (Varnish, a CDN) may keep an anonymous page
+    # (s-maxage); changes purge it at once through the purger below (core/purgers.py).
+    "SHARED_CACHE_SECONDS": int(os.environ.get("COMMENTARIAT_SHARED_CACHE_SECONDS", "300")),
+    # none | varnish | fastly | cloudflare, and what each needs.
+    "PURGER": os.environ.get("COMMENTARIAT_PURGER", "none").strip().lower(),
+    "VARNISH_URLS": _env_list("COMMENTARIAT_VARNISH_URLS", ""),
+    "FASTLY_SERVICE_ID": os.environ.get("COMMENTARIAT_FASTLY_SERVICE_ID", ""),
+    "FASTLY_API_TOKEN": os.environ.get("COMMENTARIAT_FASTLY_API_TOKEN", ""),
+    "CLOUDFLARE_ZONE_ID": os.environ.get("COMMENTARIAT_CLOUDFLARE_ZONE_ID", ""),
+    "CLOUDFLARE_API_TOKEN": os.environ.get("COMMENTARIAT_CLOUDFLARE_API_TOKEN", ""),
     # Where the cached pages' version numbers live (core/page_versions.py): a memory-mapped file
     # on one machine, the shared cache (Redis) when several app servers must agree.
     "PAGE_VERSIONS": "cache" if os.environ.get("REDIS_URL") else str(DATA_DIR / "page-versions"),

@@ -2,11 +2,9 @@
 the page cache's middleware serves them, or the fast path in front of Django answers."""
 
 import gzip
-import re
 
 import brotli
 import pytest
-from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from commentariat.core.compression import chosen_encoding
@@ -51,19 +49,18 @@ def test_an_uncached_page_is_compressed(client, thread, settings, encoding):
 
 
 @pytest.mark.parametrize("encoding", ["br", "gzip", None])
-def test_a_page_from_the_cache_through_django_is_compressed_with_its_readers_token(thread, encoding):
-    Client().get(thread.get_absolute_url())
+def test_a_page_from_the_cache_through_django_is_compressed(thread, encoding):
+    first = Client().get(thread.get_absolute_url())
     response = Client().get(thread.get_absolute_url(), HTTP_ACCEPT_ENCODING=encoding or "")
     assert response["X-Page-Cache"] == "hit" and response.get("Content-Encoding") == encoding
     html = _DECODE[encoding](response.content).decode()
-    assert "Comment number 29" in html and "__csrf__" not in html
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    assert _unmask_cipher_token(token) == response.cookies["csrftoken"].value
+    assert html == first.content.decode() and "Comment number 29" in html
+    assert not response.cookies
 
 
 @pytest.mark.parametrize("get", [wsgi_get, asgi_get], ids=["wsgi", "asgi"])
 @pytest.mark.parametrize("encoding", ["br", "gzip", None])
-def test_a_hit_before_django_is_compressed_with_fresh_tokens(thread, get, encoding):
+def test_a_hit_before_django_is_compressed(thread, get, encoding):
     path = thread.get_absolute_url()
     get(path, raw=True)
     get(path, raw=True)  # headers kept: the next one is answered before Django
@@ -74,19 +71,15 @@ def test_a_hit_before_django_is_compressed_with_fresh_tokens(thread, get, encodi
     assert headers["content-length"] == [str(len(body))]
     assert any("Accept-Encoding" in value for value in headers["vary"])
     html = _plain(headers, body)
-    assert "Comment number 29" in html and "__csrf__" not in html and "__started__" not in html
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    assert _unmask_cipher_token(token) == headers["set-cookie"][0].split(";")[0].partition("=")[2]
+    assert "Comment number 29" in html and "set-cookie" not in headers
 
 
-def test_two_gzip_hits_differ_only_where_the_tokens_do(thread):
+def test_two_gzip_hits_are_the_same_bytes(thread):
     path = thread.get_absolute_url()
     wsgi_get(path)
     wsgi_get(path)
-    pages = [_plain(*wsgi_get(path, raw=True, HTTP_ACCEPT_ENCODING="gzip")[1:]) for _ in range(2)]
-    tokens = r'value="[^"]+"'
-    assert pages[0] != pages[1]
-    assert re.sub(tokens, "", pages[0]) == re.sub(tokens, "", pages[1])
+    bodies = [wsgi_get(path, raw=True, HTTP_ACCEPT_ENCODING="gzip")[2] for _ in range(2)]
+    assert bodies[0] == bodies[1] and "Comment number 29" in _plain({"content-encoding": ["gzip"]}, bodies[0])
 
 
 def test_a_compressed_page_is_revalidated_by_its_weak_etag(thread):
