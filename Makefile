@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: serve test venv chromium axe fonts-subset bench clean
+.PHONY: serve test venv chromium axe fonts-subset varnish bench clean
 
 # Debian's python3 lacks ensurepip until python3-venv is installed; as root, install it.
 $(BIN)/python:
@@ -52,6 +52,16 @@ axe:
 	  npm install --prefix .cache/axe --no-save --no-audit --no-fund --silent axe-core@4 || \
 	  echo "npm could not install axe-core: the accessibility tests will be skipped."; \
 	else echo "npm is not installed: the accessibility tests (axe-core) will be skipped."; fi
+
+# The several-machines test (tests/core/test_behind_varnish.py) runs Varnish with vmod xkey in front of
+# two app servers. Debian starts a varnishd service when it installs one: stopped, the tests start their own.
+varnish:
+	@if command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  { apt-get -o DPkg::Lock::Timeout=600 install -y varnish varnish-modules || \
+	    { apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y varnish varnish-modules; }; } && \
+	  { systemctl disable --now varnish.service varnishncsa.service >/dev/null 2>&1 || true; }; \
+	else echo "Varnish with varnish-modules is not installed and this is not root: the Varnish test will be skipped (failed in CI)."; fi
 
 # PDFs render ~30% faster when WeasyPrint can subset fonts with HarfBuzz; without it, fontTools does it.
 fonts-subset:

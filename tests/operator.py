@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 
@@ -79,3 +80,22 @@ def served(data_dir, extra_env=None, ready_path="/", workers=1):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
+
+
+@contextmanager
+def fresh_postgresql_database(prefix: str):
+    """A new, empty database on the PostgreSQL server of $DATABASE_URL, dropped when the block
+    ends; yields its URL."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    server = f"postgres://{parts.username}@{parts.hostname}:{parts.port or 5432}"
+    name = f"{prefix}_{os.getpid()}"
+    admin = psycopg.connect(f"{server}/postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
