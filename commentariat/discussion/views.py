@@ -216,14 +216,18 @@ def comment_quote(request, pk):
     return render(request, "discussion/quote_confirm.html", {"comment": comment})
 
 
-def quoted_in(comment_ids) -> dict[int, list[Post]]:
-    """Published posts quoting each of these comments."""
-    # Few comments are ever quoted: the links alone first (no join), the posts only if any.
-    links = list(
-        Comment.quoted_in.through.objects.filter(comment_id__in=list(comment_ids))
+def quoted_in(post: Post, comment_ids) -> dict[int, list[Post]]:
+    """Published posts quoting each of these comments of the post."""
+    # Few comments are ever quoted: the post's links alone first, found by the post rather
+    # than by a list of every id on the page (hundreds on a long thread); posts only if any.
+    wanted = set(comment_ids)
+    links = [
+        (comment_id, post_id)
+        for comment_id, post_id in Comment.quoted_in.through.objects.filter(comment__post_id=post.pk)
         .order_by("pk")
         .values_list("comment_id", "post_id")
-    )
+        if comment_id in wanted
+    ]
     if not links:
         return {}
     posts = Post.objects.published().in_bulk({post_id for _, post_id in links})
@@ -263,7 +267,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         closed_message = ARCHIVED_NOTE
     context = {
         "post": post,
-        "quoted_in": quoted_in(comment.pk for comment in thread.public_comments()),
+        "quoted_in": quoted_in(post, (comment.id for comment in thread.public_comments())),
         "can_quote": request.user.has_perm("publishing.add_post"),
         "can_pick": request.user.has_perm("moderation.moderate_comments"),
         "picks": list(
