@@ -139,7 +139,8 @@ class Commenter:
         for header, value in response.getheaders():
             if header.lower() == "set-cookie" and value.startswith("csrftoken="):
                 self.cookie = value.split(";", 1)[0]
-        self.csrf, self.started = self._CSRF.search(page).group(1), self._STARTED.search(page).group(1)
+        token = self._CSRF.search(page)  # only in a personal page; shared ones are checked by Origin
+        self.csrf, self.started = token.group(1) if token else "", self._STARTED.search(page).group(1)
 
     def post(self, text: str, parent: int | None = None) -> int:
         """Send one comment; the HTTP status (302 means it was stored and acknowledged)."""
@@ -159,6 +160,7 @@ class Commenter:
             headers={
                 "Cookie": self.cookie,
                 "Referer": f"http://127.0.0.1:{self.port}/",
+                "Origin": f"http://127.0.0.1:{self.port}",
                 "Content-Type": "application/x-www-form-urlencoded",
             },
         )

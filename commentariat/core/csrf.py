@@ -37,31 +37,39 @@ def carries_session(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-class CsrfMiddleware(CsrfViewMiddleware):
-    """Django's CsrfViewMiddleware, plus the origin check for views marked @csrf_by_origin."""
+class CrossOriginMiddleware:
+    """Before Django's CsrfViewMiddleware: decides the anonymous POSTs to @csrf_by_origin views
+    by their origin (Django's then passes them by); leaves every other request to Django's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.django = CsrfViewMiddleware(get_response)  # its origin matching, refusal and logging
+
+    def __call__(self, request):
+        return self.get_response(request)
 
     def process_view(self, request, callback, callback_args, callback_kwargs):
         if (
-            getattr(callback, "csrf_by_origin", False)
-            and request.method in _UNSAFE
-            and not carries_session(request)
-            and not getattr(request, "csrf_processing_done", False)
+            not getattr(callback, "csrf_by_origin", False)
+            or request.method not in _UNSAFE
+            or carries_session(request)
+            or getattr(request, "csrf_processing_done", False)
         ):
-            if getattr(request, "_dont_enforce_csrf_checks", False):  # Django's test client
-                return self._accept(request)
-            reason = self.cross_origin_reason(request)
-            return self._reject(request, reason) if reason else self._accept(request)
-        return super().process_view(request, callback, callback_args, callback_kwargs)
+            return None
+        if getattr(request, "_dont_enforce_csrf_checks", False):  # Django's test client
+            return self.django._accept(request)
+        reason = self.cross_origin_reason(request)
+        return self.django._reject(request, reason) if reason else self.django._accept(request)
 
     def cross_origin_reason(self, request) -> str:
         """Why this request is taken for a forged one, or "" when it may go on."""
         fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
         origin = request.META.get("HTTP_ORIGIN")
         if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-            if origin is not None and origin in self.allowed_origins_exact:
+            if origin is not None and origin in self.django.allowed_origins_exact:
                 return ""  # an origin the operator trusts (CSRF_TRUSTED_ORIGINS), as Go's check
             return CROSS_SITE_REASON % fetch_site
-        if origin is not None and not self._origin_verified(request):
+        if origin is not None and not self.django._origin_verified(request):
             return BAD_ORIGIN_REASON % origin
         return ""
 

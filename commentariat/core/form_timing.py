@@ -12,8 +12,9 @@ _last: dict = {"key": None, "token": ""}
 
 
 def started_token() -> str:
-    # The same for every form shown in one second, so made once a second (cached pages punch a
-    # fresh one into every hit). Keyed by the secret key too: tests change it.
+    # The same for every form shown in one second, so made once a second (a shared page keeps the
+    # one it was rendered with; its script asks /comments/form-started/ for a fresh one). Keyed by
+    # the secret key too: tests change it.
     now = int(time.time())
     key = (now, settings.SECRET_KEY)
     if _last["key"] != key:

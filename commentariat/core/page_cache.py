@@ -29,7 +29,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from . import compression, purgers
 from .archive_mode import is_static_archive
@@ -328,6 +328,9 @@ def shared_cache_control() -> str:
 def mark_shared(response, scope: str) -> None:
     """Headers that let a shared cache keep a page every anonymous reader gets, and purge it by key."""
     keys = purge_keys(scope)
+    # A request with a cookie may get another page (a session, remembered details): caches that
+    # do not know which cookies matter must not give it this one. Varnish strips the others.
+    patch_vary_headers(response, ("Cookie",))
     response["Cache-Control"] = shared_cache_control()
     response["Surrogate-Key"] = response["xkey"] = " ".join(keys)
     response["Cache-Tag"] = ",".join(keys)
@@ -336,6 +339,4 @@ def mark_shared(response, scope: str) -> None:
 def _personal(response) -> HttpResponse:
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_cache=True)
-    elif "private" not in response["Cache-Control"] and "no-store" not in response["Cache-Control"]:
-        patch_cache_control(response, private=True)
     return response

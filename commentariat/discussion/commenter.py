@@ -31,6 +31,9 @@ def remembered_details(request: HttpRequest) -> dict:
 
 
 def remember_details(response: HttpResponse, cleaned_data: dict) -> None:
+    """Keep the reader's details in their browser: signed, so that the server fills its form from
+    them, and readable by the page's script, which fills the form of a page from a shared cache
+    (discussion/static/discussion/comments.js). It holds what the reader typed and no secret."""
     payload = signing.dumps(
         {key: cleaned_data.get(key, "") for key in _REMEMBERED_FIELDS}, salt=_REMEMBER_SALT
     )
@@ -38,7 +41,7 @@ def remember_details(response: HttpResponse, cleaned_data: dict) -> None:
         REMEMBER_COOKIE,
         payload,
         max_age=settings.COMMENTARIAT["REMEMBER_COOKIE_DAYS"] * 86400,
-        httponly=True,
+        httponly=False,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )

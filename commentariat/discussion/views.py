@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from commentariat.core.archive_mode import ARCHIVED_NOTE, is_static_archive
@@ -23,7 +24,7 @@ from commentariat.publishing.views import render_locked_post
 
 from . import commenter, edit_window, live, notifications, refusals
 from .exceptions import CommentRefused, DuplicateComment, EditClosed
-from .forms import CommentForm
+from .forms import CommentForm, form_started_token
 from .models import Comment
 from .screening import comments_closed_message, get_screener
 from .services import delete_own_comment, edit_own_comment, quote_in_new_post, submit_comment
@@ -55,6 +56,14 @@ def _cached_as_post(request, post: Post) -> Post:
     if cache_page_as(request, f"post:{post.pk}"):
         post = Post.objects.select_related("author").get(pk=post.pk)
     return post
+
+
+@never_cache
+@require_GET
+def form_started(request):
+    """A fresh signed start time for the comment form, asked by its script when the reader first
+    focuses it: the one in a shared page is when the page was made (discussion/forms.py)."""
+    return HttpResponse(form_started_token(), content_type="text/plain; charset=utf-8")
 
 
 @csrf_by_origin  # the form is on pages every anonymous reader shares (core/csrf.py)

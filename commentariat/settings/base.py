@@ -103,16 +103,18 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Django's, plus an Origin check for anonymous forms on shared pages (core/csrf.py).
-    "commentariat.core.csrf.CsrfMiddleware",
+    # Anonymous forms on shared pages are checked by their origin (core/csrf.py); the rest by
+    # Django's token check.
+    "commentariat.core.csrf.CrossOriginMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Old addresses of posts (a changed slug; an imported site's /?p=123) answer with a 301;
     # before the page cache, so that the home page is never stored as "/?p=123".
     "commentariat.publishing.redirects.OldAddressMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside sessions: a reader with a session is never served a shared page.
     "commentariat.core.page_cache.PageCacheMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commentariat.core.middleware.DatabaseUnavailableMiddleware",
     "commentariat.api.middleware.ApiWriteGuardMiddleware",
     "commentariat.api.middleware.ApiErrorsAsJsonMiddleware",

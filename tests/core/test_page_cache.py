@@ -23,6 +23,16 @@ def test_two_anonymous_readers_get_the_same_page_byte_for_byte_and_no_cookie(pos
         assert "csrfmiddlewaretoken" not in page.content.decode()
 
 
+def test_a_hit_carries_the_headers_of_the_miss(post):
+    miss, hit = Client().get(post.get_absolute_url()), Client().get(post.get_absolute_url())
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    per_response = {"X-Page-Cache", "Content-Length"}
+    assert {k: v for k, v in miss.items() if k not in per_response} == {
+        k: v for k, v in hit.items() if k not in per_response
+    }
+    assert "Cookie" in hit["Vary"] and hit["X-Frame-Options"] == "DENY"
+
+
 def test_shared_pages_say_so_with_their_purge_keys(post):
     page = Client().get(post.get_absolute_url())
     assert page["Cache-Control"] == SHARED

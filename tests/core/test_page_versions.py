@@ -2,7 +2,6 @@
 
 import os
 
-from commentariat.core.page_cache_wsgi import _random_chars
 from commentariat.core.page_versions import FileVersions
 
 
@@ -61,8 +60,3 @@ def test_many_bumps_from_several_processes_are_all_counted(tmp_path):
     for pid in children:
         os.waitpid(pid, 0)
     assert int(versions.read("lists").split(".")[1]) == start + 300
-
-
-def test_forked_workers_never_hand_out_the_same_csrf_randomness():
-    _random_chars(32)  # the parent's pool is filled before the fork
-    assert _in_child(lambda: _random_chars(32)) != _random_chars(32)

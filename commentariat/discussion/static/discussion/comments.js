@@ -36,6 +36,51 @@
   if (!respond) return;
   var form = respond.querySelector("form");
   if (!form) return;
+
+  // The page may come from a shared cache, the same for every reader: what is this reader's
+  // is filled in here. Without script, a reader with remembered details gets a page made for
+  // them instead (the cookie makes caches pass the request on).
+  fillRemembered(form);
+  refreshStartedOnFirstFocus(form);
+
+  // Name, email and website this browser was asked to remember: the cookie is Django's signed
+  // value (base64url JSON, then ":" and the signature), read here, never sent to the page.
+  function fillRemembered(form) {
+    var match = /(?:^|;\s*)commentariat_commenter=([^;]+)/.exec(document.cookie);
+    if (!match) return;
+    var details;
+    try {
+      var payload = match[1].replace(/^"|"$/g, "").split(":")[0];
+      details = JSON.parse(window.atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    } catch (error) {
+      return;  // not ours, or changed: leave the form empty
+    }
+    if (!details || typeof details !== "object") return;
+    var filled = false;
+    ["author_name", "author_email", "author_url"].forEach(function (name) {
+      var input = form.querySelector("input[name=" + name + "]");
+      if (input && !input.value && typeof details[name] === "string" && details[name]) {
+        input.value = details[name];
+        filled = true;
+      }
+    });
+    var remember = form.querySelector("input[name=remember]");
+    if (filled && remember) remember.checked = true;
+  }
+
+  // The form's signed start time is when the page was made, which a shared cache may have kept a
+  // while: ask for a fresh one when the reader starts writing (flood of bots posting at once).
+  function refreshStartedOnFirstFocus(form) {
+    var started = form.querySelector("input[name=started]");
+    if (!started || !form.dataset.startedUrl || !window.fetch) return;
+    form.addEventListener("focusin", function refresh() {
+      form.removeEventListener("focusin", refresh);
+      window.fetch(form.dataset.startedUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (token) { if (/^[\w:.-]+$/.test(token)) started.value = token; })
+        .catch(function () {});  // keep the page's own: it still works, only older
+    });
+  }
   var parentInput = form.querySelector("input[name=parent]");
   var cancel = document.getElementById("cancel-reply");
   var cancelWrap = cancel.parentNode;
