@@ -167,6 +167,16 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Behind PgBouncer in transaction pooling mode, one connection's consecutive transactions may run
+# on different server connections, where a server-side cursor (QuerySet.iterator()) opened by an
+# earlier one does not exist:
+# https://docs.djangoproject.com/en/5.2/ref/databases/#transaction-pooling-server-side-cursors
+# Nothing else is needed: Django binds parameters client-side by default (no prepared statements),
+# and persistent connections (CONN_MAX_AGE) are then held to PgBouncer, not to PostgreSQL.
+if _env_bool("COMMENTARIAT_PGBOUNCER", default=False):
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 # --- Cache --------------------------------------------------------------------
 if redis_url := os.environ.get("REDIS_URL"):

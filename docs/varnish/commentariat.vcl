@@ -72,9 +72,10 @@ sub vcl_recv {
     }
     # A reader for whom the app makes the page: staff (Django's session; rename it here if
     # SESSION_COOKIE_NAME changes), a commenter whose held comment or remembered details it shows,
-    # an edit window, a message, a post's password (settings PAGE_CACHE_BYPASS_COOKIES).
+    # an edit window, a message, a post's password, a reader who just wrote while there is a read
+    # replica (settings PAGE_CACHE_BYPASS_COOKIES; tests/core/test_varnish_vcl.py compares them).
     # Their requests never read the shared cache, and their answers never enter it.
-    if (req.http.Cookie ~ "(^|;\s*)(sessionid|commentariat_commenter|commentariat_edits|messages|commentariat_postpass)=") {
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|commentariat_commenter|commentariat_edits|messages|commentariat_postpass|commentariat_wrote)=") {
         return (pass);
     }
     # Staff pages and live updates (a stream, or an answer that changes every few seconds).
