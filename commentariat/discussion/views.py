@@ -289,7 +289,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "thread": thread,
         "comment_form": comment_form,
         "reply_to": reply_to,
-        "removed_count": Comment.objects.filter(post=post, status=Comment.Status.REMOVED).count(),
+        "removed_count": thread.counts.removed,
         "gone": gone,
         "live": _live_context(post, thread),
         "structured_data": post_structured_data(
@@ -307,7 +307,7 @@ def _live_context(post: Post, thread) -> dict | None:
     newest_page = 1 if thread.order == "newest" else thread.num_pages
     append = "" if thread.order == "replies" or thread.number != newest_page else "end"
     return {
-        "after": live.latest_comment_id(post),
+        "after": thread.counts.latest_shown_id,
         "append": "start" if append and thread.order == "newest" else append,
         "poll_seconds": settings.COMMENTARIAT["LIVE_POLL_SECONDS"],
     }
