@@ -67,6 +67,49 @@ def cpu_per_request(count: int, request) -> float:
     return (time.process_time() - started) / count * 1000
 
 
+# The parts bench/README.md reports, as patterns on cProfile's "file:line(function)".
+PARTS = {
+    "GET": [
+        ("templates (Django's render)", r"django/shortcuts.py:\d+\(render\)"),
+        ("  comment form widgets", r"boundfield.py:\d+\(as_widget\)"),
+        ("  thread HTML (render_thread)", r"rendering.py:\d+\(render_thread\)"),
+        ("SQL queries, ORM compiling included", r"compiler.py:\d+\(execute_sql\)"),
+        ("  the ORM compiling SQL (as_sql)", r"compiler.py:\d+\(as_sql\)"),
+        ("thread_page (thread query, tree)", r"threads.py:\d+\(thread_page\)"),
+        ("quoted_in", r"views.py:\d+\(quoted_in\)"),
+        ("get_published_post_or_404", r"selectors.py:\d+\(get_published_post_or_404\)"),
+        ("comments_closed_message (the policy row)", r"discussion/screening.py:\d+\(comments_closed_message\)"),
+        ("reverse()", r"urls/base.py:\d+\(reverse\)"),
+        ("html_to_text (Post.summary)", r"markup.py:\d+\(html_to_text\)"),
+    ],
+    "POST": [
+        ("submit_comment", r"submission.py:\d+\(submit_comment\)"),
+        ("  under the write lock (_store_new_comment)", r"_store_new_comment"),
+        ("    commit (fsync of the WAL)", r"method 'commit' of 'sqlite3.Connection"),
+        ("    duplicate check", r"_recent_duplicate"),
+        ("    numbering", r"give_number"),
+        ("  screening (rules, bans, spam score)", r"discussion/screening.py:\d+\(screen_comment\)"),
+        ("get_published_post_or_404", r"selectors.py:\d+\(get_published_post_or_404\)"),
+        ("form validation", r"forms.py:\d+\(is_valid\)"),
+        ("SQL queries, ORM compiling included", r"compiler.py:\d+\(execute_sql\)"),
+    ],
+}
+
+
+def parts(stats: pstats.Stats, kind: str, count: int) -> None:
+    """Cumulative time of each part in PARTS, in % of the whole request."""
+    def cumulative(pattern: str) -> tuple[float, int]:
+        found = [(ct, nc) for (f, line, name), (_, nc, _, ct, _) in stats.stats.items()
+                 if re.search(pattern, f"{f}:{line}({name})")]  # fmt: skip
+        return max(found, default=(0.0, 0))
+
+    whole, _ = cumulative(r"handlers/wsgi.py:\d+\(__call__\)")
+    print(f"\npart | % of the request | calls/request\n--- | ---: | ---:")
+    for label, pattern in PARTS[kind]:
+        seconds, calls = cumulative(pattern)
+        print(f"{label} | {seconds / whole:.1%} | {calls / count:.1f}")
+
+
 def profile(label: str, count: int, request, top: int, dump: str = "") -> None:
     request()  # warm: templates compiled, connection open
     print(f"\n{label}: {cpu_per_request(count, request):.2f} ms of CPU per request without the profiler")
@@ -84,6 +127,7 @@ def profile(label: str, count: int, request, top: int, dump: str = "") -> None:
     stats = pstats.Stats(profiler)
     total = stats.total_tt
     print(f"\n## {label}: {count} requests, {per_request:.2f} ms each under the profiler")
+    parts(stats, label.split()[0] if label.startswith("GET") else "POST", count)
     for key, title in (("tottime", "own time"), ("cumulative", "cumulative")):
         rows = sorted(stats.stats.items(), key=lambda item: -item[1][2 if key == "tottime" else 3])[:top]
         print(f"\n{title} | % | calls/request | function")
