@@ -19,11 +19,13 @@ _TEXTAREA = "django/forms/widgets/textarea.html"
 
 def _attributes(attrs: dict) -> str:
     # django/forms/widgets/attrs.html: False leaves an attribute out, True writes its name alone.
-    return "".join(
-        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
+    written = []
+    for name, value in attrs.items():
+        if value is True:
+            written.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            written.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+    return "".join(written)
 
 
 class PythonWidgetRenderer(DjangoTemplates):
@@ -34,10 +36,8 @@ class PythonWidgetRenderer(DjangoTemplates):
             widget = context["widget"]
             value = widget["value"]
             shown = "" if value is None else f' value="{conditional_escape(value)}"'
-            return (
-                f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
-                f'{shown}{_attributes(widget["attrs"])}>'
-            )
+            kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
+            return f'<input type="{kind}" name="{name}"{shown}{_attributes(widget["attrs"])}>'
         if template_name == _TEXTAREA:
             widget = context["widget"]
             value = widget["value"]
