@@ -260,7 +260,7 @@ def main() -> None:
         if not args.no_isso:
             # A few requests a second: a short run would end before the first answers.
             isso_500 = measure("Isso 0.14: JSON of a 500-comment thread", f"{base['isso']}/?uri=/post-500/",
-                               at_least=10)
+                               at_least=20)
         posted = post_comments(base["cached"], urls[2], work, seconds)
         rows.append(("comment POSTs (302 each)", 10, posted, None, "post"))
         isso_posted = None
