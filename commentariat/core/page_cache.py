@@ -22,6 +22,7 @@ plain 200; those are `Cache-Control: private`.
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,21 +45,30 @@ local_headers: dict[str, list] = {}  # kept by the WSGI layer, under the same ve
 STORED_KEY = "commentariat.page_cache.stored"
 
 
-def bump(scope: str) -> None:
-    """Invalidate every cached page of a scope: 'site', 'lists', or 'post:<id>', once the current
-    transaction commits (at once outside one).
+def bump(*scopes: str) -> None:
+    """Invalidate every cached page of these scopes ('site', 'lists', or 'post:<id>') once the
+    current transaction commits (at once outside one), here and in the shared cache in front.
 
     Bumped before the commit, a reader arriving in between would read the new version and the
     old rows, and store the old page under the new version for everyone.
     """
     store = _version_store()
+    for scope in scopes:
+        after_commit(_bumping(store, scope))
+    keys = [purge_key(scope) for scope in scopes]
 
-    def bump_version():
+    def purge_shared_caches():
+        # After the versions, all keys in one request: a cache refilling at once gets the new page.
+        purgers.purge(keys)
+
+    after_commit(purge_shared_caches)
+
+
+def _bumping(store, scope: str):
+    def bump_version():  # a named function: Django logs a failing on_commit callback by its name
         store.bump(scope)
 
-    after_commit(bump_version)
-    # Then the shared caches in front (in this order: a cache refilling at once gets the new page).
-    after_commit(lambda: purgers.purge([purge_key(scope)]))
+    return bump_version
 
 
 def purge_key(scope: str) -> str:
@@ -151,14 +161,14 @@ class PageCacheMiddleware:
                 return answer
         response = self.get_response(request)
         scope = getattr(request, "page_cache_scope", None)
-        if scope is None or response.status_code != 200 or response.streaming:
-            return _personal(response)
+        if scope is None or response.status_code != 200 or response.streaming or response.cookies:
+            return _personal(response)  # (a cookie set by the view makes the page someone's)
         if _changed_while_rendering(scope, request.page_cache_versions):
             # A change committed meanwhile: its purge may already have passed the shared cache,
             # which would keep this old page until it expires. This reader alone gets it.
             return _personal(response)
         body = response.content
-        page = (body, f'"{_digest_bytes(body)[:32]}"')
+        page = (body, _etag(body))
         page_key = _page_key(address, scope, request.page_cache_versions)
         if not stored_here:
             return _serve(request, page, scope, hit=None, template=response)
@@ -173,6 +183,17 @@ class PageCacheMiddleware:
             # page without it.
             _keep_headers_of(request, page_key)
         return answer
+
+
+# The form's start time changes with the second the page is rendered and nothing else: a page
+# rendered again (after a change elsewhere in its scope) with the same content keeps its ETag,
+# so browsers and shared caches revalidating get a 304.
+_STARTED_VALUE = re.compile(rb'(name="started" value=")[^"]*(")')
+
+
+def _etag(body: bytes) -> str:
+    digest = _digest_bytes(_STARTED_VALUE.sub(rb"\1\2", body))
+    return f'"{digest[:32]}"'
 
 
 def _changed_while_rendering(scope: str, versions: str) -> bool:

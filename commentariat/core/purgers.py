@@ -79,7 +79,11 @@ class FastlyPurger(Purger):
         self.service_id, self.api_token, self.api_url = service_id, api_token, api_url.rstrip("/")
 
     def requests(self, keys):
-        headers = {"Fastly-Key": self.api_token, "Surrogate-Key": " ".join(keys), "Accept": "application/json"}
+        headers = {
+            "Fastly-Key": self.api_token,
+            "Surrogate-Key": " ".join(keys),
+            "Accept": "application/json",
+        }
         return [PurgeRequest("POST", f"{self.api_url}/service/{self.service_id}/purge", headers)]
 
 
@@ -93,7 +97,9 @@ class CloudflarePurger(Purger):
     def requests(self, keys):
         headers = {"Authorization": f"Bearer {self.api_token}", "Content-Type": "application/json"}
         body = json.dumps({"tags": list(keys)}).encode()
-        return [PurgeRequest("POST", f"{self.api_url}/client/v4/zones/{self.zone_id}/purge_cache", headers, body)]
+        return [
+            PurgeRequest("POST", f"{self.api_url}/client/v4/zones/{self.zone_id}/purge_cache", headers, body)
+        ]
 
 
 def configured() -> Purger:

@@ -61,6 +61,31 @@ def add_pending_comment(request: HttpRequest, comment_id: int) -> None:
     request.session[_PENDING_SESSION_KEY] = [*ids[-49:], comment_id]
 
 
+# Which posts this browser has comments awaiting moderation on, for the page's script: a page
+# from a shared cache cannot show them (discussion/static/discussion/comments.js fetches them).
+HELD_COOKIE = "commentariat_held"
+_HELD_KEPT = 20
+
+
+def held_post_ids(request: HttpRequest) -> list[int]:
+    raw = request.COOKIES.get(HELD_COOKIE, "")
+    return [int(part) for part in raw.split(".") if part.isdigit() and len(part) < 12]
+
+
+def mark_held(request: HttpRequest, response: HttpResponse, post_id: int) -> None:
+    """Name the post in the browser's held cookie: post ids only, readable by script, no secret
+    (the comments themselves come from the session)."""
+    ids = [pk for pk in held_post_ids(request) if pk != post_id][-(_HELD_KEPT - 1) :] + [post_id]
+    response.set_cookie(
+        HELD_COOKIE,
+        ".".join(str(pk) for pk in ids),
+        max_age=settings.SESSION_COOKIE_AGE,
+        httponly=False,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
 # Proof that this browser reads an address: set when a confirmation link sent to it is used here.
 # The remembered details cannot serve: whoever types an address into the comment form gets them.
 

@@ -18,7 +18,7 @@ from commentariat.publishing.models import Post
 
 from .models import Comment
 from .rendering import render_thread
-from .threads import _PAGE_FIELDS, ThreadComment, ThreadNode
+from .threads import _PAGE_FIELDS, ThreadComment, ThreadNode, pending_for_viewer
 
 MAX_COMMENTS_PER_ANSWER = 50
 
@@ -67,6 +67,16 @@ def comments_after(post: Post, after_id: int, *, accepts_replies: bool) -> dict:
             }
         )
     return {"comments": found, "latest": found[-1]["id"] if found else after_id}
+
+
+def held_comments(post: Post, pending_ids) -> list[dict]:
+    """The viewer's comments on this post awaiting moderation, rendered as their own page shows
+    them ("Your comment is awaiting moderation."): [{id, parent_id, html}]."""
+    found = []
+    for comment in pending_for_viewer(post, pending_ids):
+        html = render_thread([ThreadNode(comment, is_pending=True)], accepts_replies=False)
+        found.append({"id": comment.id, "parent_id": comment.parent_id, "html": str(html)})
+    return found
 
 
 _open_streams = {"count": 0}

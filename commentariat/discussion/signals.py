@@ -11,8 +11,7 @@ from .models import Comment
 
 @receiver([post_save, post_delete], sender=Comment, dispatch_uid="discussion.comment-changed")
 def comment_changed(sender, instance, **kwargs):
-    bump(f"post:{instance.post_id}")
-    bump("lists")
+    bump(f"post:{instance.post_id}", "lists")
 
 
 @receiver(post_save, sender=Post, dispatch_uid="discussion.quoting-post-changed")

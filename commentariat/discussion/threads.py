@@ -187,7 +187,7 @@ def thread_page(
         rows = numbered.filter(root_sequence__range=(first, first + per_page - 1))
         roots = None
     comments = [ThreadComment(*row) for row in rows.order_by("sort_key").values_list(*_PAGE_FIELDS)]
-    pending = _pending_for_viewer(post, pending_ids)
+    pending = pending_for_viewer(post, pending_ids)
     # New top-level comments belong where the newest ones are shown.
     newest_page = 1 if order == "newest" else num_pages
     nodes = _build_tree(
@@ -207,7 +207,7 @@ def _roots_by_replies(numbered) -> list[int]:
     return [row["root_sequence"] for row in counts]
 
 
-def _pending_for_viewer(post: Post, pending_ids) -> list[ThreadComment]:
+def pending_for_viewer(post: Post, pending_ids) -> list[ThreadComment]:
     if not pending_ids:
         return []
     rows = (

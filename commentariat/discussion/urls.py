@@ -20,6 +20,7 @@ urlpatterns = [
     path("comments/<int:pk>/", views.comment_permalink, name="comment-permalink"),
     path("comments/goto/<int:pk>/", views.comment_goto, name="comment-goto"),
     path("comments/form-started/", views.form_started, name="form-started"),
+    path("comments/held/<int:pk>/", views.held_comments, name="held-comments"),
     path("comments/<int:pk>/quote/", views.comment_quote, name="comment-quote"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import iri_to_uri
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from commentariat.core.archive_mode import ARCHIVED_NOTE, is_static_archive
@@ -56,6 +56,18 @@ def _cached_as_post(request, post: Post) -> Post:
     if cache_page_as(request, f"post:{post.pk}"):
         post = Post.objects.select_related("author").get(pk=post.pk)
     return post
+
+
+@never_cache
+@require_GET
+def held_comments(request, pk):
+    """This browser's comments awaiting moderation on a post, for the script of a page from a
+    shared cache (which cannot hold them): {"comments": [{id, parent_id, html}]}; the session
+    says which are this reader's."""
+    post = get_object_or_404(Post.objects.published(), pk=pk)
+    if not post_visibility.may_read(request, post):
+        raise Http404("No such thread.")
+    return JsonResponse({"comments": live.held_comments(post, commenter.pending_comment_ids(request))})
 
 
 @never_cache
@@ -126,6 +138,8 @@ def _submitted(request, form: CommentForm, post: Post, comment: Comment):
         proven = commenter.has_proven_address(request, comment.author_email)
         notifications.subscribe(email=comment.author_email, post=post, comment=comment, address_proven=proven)
     response = redirect(comment.get_absolute_url())
+    if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
+        commenter.mark_held(request, response, post.pk)
     edit_window.grant(request, response, comment.pk)
     if form.cleaned_data["remember"]:
         commenter.remember_details(response, form.cleaned_data)
@@ -194,9 +208,11 @@ def comment_edit(request, pk):
         except EditClosed as closed:
             return _edit_refused(request, comment, str(closed))
         else:
+            response = redirect(edited.get_absolute_url())
             if not edited.is_public:
                 commenter.add_pending_comment(request, edited.pk)
-            return redirect(edited.get_absolute_url())
+                commenter.mark_held(request, response, edited.post_id)
+            return response
     context = {"comment": comment, "body": body, "error": error,
                "seconds_left": edit_window.editable_ids(request).get(comment.pk, 0)}  # fmt: skip
     return render(request, "discussion/comment_edit.html", context, status=status)

@@ -10,8 +10,7 @@ from .models import Category, Post, Tag
 
 @receiver([post_save, post_delete], sender=Post, dispatch_uid="publishing.post-changed")
 def post_changed(sender, instance, **kwargs):
-    bump(f"post:{instance.pk}")
-    bump("lists")
+    bump(f"post:{instance.pk}", "lists")
 
 
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="publishing.term-changed")
@@ -25,5 +24,4 @@ def term_changed(sender, instance, **kwargs):
 @receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="publishing.post-tags")
 def post_terms_changed(sender, instance, action, **kwargs):
     if action.startswith("post_") and isinstance(instance, Post):
-        bump(f"post:{instance.pk}")
-        bump("lists")
+        bump(f"post:{instance.pk}", "lists")

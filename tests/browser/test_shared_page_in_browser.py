@@ -71,7 +71,9 @@ def test_remembered_details_come_back_with_and_without_script(live_server, brows
         # script fills the form from the reader's own cookie.
         page.route(
             live_server.url + post.get_absolute_url(),
-            lambda route: route.fulfill(status=200, body=shared_html, content_type="text/html; charset=utf-8"),
+            lambda route: route.fulfill(
+                status=200, body=shared_html, content_type="text/html; charset=utf-8"
+            ),
         )
     answer = page.goto(live_server.url + post.get_absolute_url())
     if not javascript:  # the cookie got this reader a page of their own, filled by the server
@@ -80,4 +82,37 @@ def test_remembered_details_come_back_with_and_without_script(live_server, brows
     expect(page.get_by_role("textbox", name="Email", exact=True)).to_have_value("ada@example.org")
     expect(page.get_by_role("textbox", name="Website", exact=True)).to_have_value("https://ada.example.org")
     expect(page.get_by_label("Save my name, email, and website")).to_be_checked()
+    context.close()
+
+
+def test_a_held_comment_shows_to_its_writer_on_a_page_from_a_shared_cache(live_server, browser, post, policy):
+    policy.mode = "hold_all"
+    policy.save()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + post.get_absolute_url())
+    _write_and_send(page, remember=False)
+    expect(page.get_by_text("Your comment is awaiting moderation.")).to_be_visible()  # the server's
+    shared_html = Client().get(post.get_absolute_url()).content.decode()
+    assert "Posted from the shared page." not in shared_html
+    # A cache that ignores cookies answers with the page every reader gets: the script asks for
+    # this reader's held comment and shows it.
+    page.route(
+        live_server.url + post.get_absolute_url(),
+        lambda route: route.fulfill(status=200, body=shared_html, content_type="text/html; charset=utf-8"),
+    )
+    page.goto(live_server.url + post.get_absolute_url())
+    held = page.locator("#comments .comment-pending")
+    expect(held).to_contain_text("Posted from the shared page.")
+    expect(held).to_contain_text("Your comment is awaiting moderation.")
+    other = browser.new_context()  # another reader of the same shared page sees nothing of it
+    stranger = other.new_page()
+    stranger.route(
+        live_server.url + post.get_absolute_url(),
+        lambda route: route.fulfill(status=200, body=shared_html, content_type="text/html; charset=utf-8"),
+    )
+    stranger.goto(live_server.url + post.get_absolute_url())
+    stranger.wait_for_load_state("networkidle")
+    expect(stranger.locator("#comments .comment-pending")).to_have_count(0)
+    other.close()
     context.close()

@@ -133,3 +133,35 @@ def test_unchanged_page_answers_304_to_a_revalidating_browser(post):
     make_comment(post)
     changed = Client().get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_page_whose_view_sets_a_cookie_is_never_shared(post, rf):
+    from django.http import HttpResponse
+
+    from commentariat.core.page_cache import PageCacheMiddleware, cache_page_as
+
+    def view(request):
+        assert cache_page_as(request, f"post:{post.pk}")
+        response = HttpResponse("<p>A page.</p>")
+        response.set_cookie("flavour", "someone's")
+        return response
+
+    response = PageCacheMiddleware(view)(rf.get("/a-page/"))
+    assert "private" in response["Cache-Control"] and "xkey" not in response
+
+
+def test_a_page_rendered_again_in_another_second_keeps_its_etag(post, monkeypatch):
+    import time
+
+    from commentariat.core import form_timing
+
+    first = Client().get(post.get_absolute_url())
+    with mock.patch(
+        "commentariat.discussion.services.submission.screen_comment",
+        return_value=Screening(Comment.Status.PENDING, "test"),
+    ):
+        make_comment(post)  # held: bumps the post, changes nothing shown
+    real_time = time.time
+    monkeypatch.setattr(form_timing.time, "time", lambda: real_time() + 5)
+    again = Client().get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["X-Page-Cache"] == "miss"

@@ -39,7 +39,9 @@ def test_a_hit_is_answered_before_django_with_the_same_headers(post, monkeypatch
 def test_two_readers_get_byte_identical_hits_without_a_cookie(post, monkeypatch):
     _, _, miss = _get(post.get_absolute_url(), raw=True)
     monkeypatch.setattr(application, "application", None)  # hits only from here on
-    answers = [_get(post.get_absolute_url(), raw=True, cookie=cookie) for cookie in ("", "csrftoken=" + "a" * 32)]
+    answers = [
+        _get(post.get_absolute_url(), raw=True, cookie=cookie) for cookie in ("", "csrftoken=" + "a" * 32)
+    ]
     for encoding in ("br", "gzip"):
         answers += [_get(post.get_absolute_url(), raw=True, HTTP_ACCEPT_ENCODING=encoding) for _ in range(2)]
     (_, first, plain), (_, second, plain_again) = answers[:2]

@@ -32,6 +32,38 @@
     window.addEventListener("load", function () { errors.focus(); });
   }
 
+  showHeldComments();
+
+  // A reader's comments awaiting moderation: a page made for them (their session cookie gets
+  // them one) shows them; a page from a shared cache cannot, so they are fetched. The
+  // commentariat_held cookie names the posts, nothing more; the session says which comments.
+  function showHeldComments() {
+    var section = document.getElementById("comments");
+    if (!section || !section.dataset.held || !window.fetch) return;
+    var match = /(?:^|;\s*)commentariat_held=([\d.]+)/.exec(document.cookie);
+    if (!match || match[1].split(".").indexOf(section.dataset.postId) < 0) return;
+    window.fetch(section.dataset.held, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : { comments: [] }; })
+      .then(function (answer) { answer.comments.forEach(function (c) { placeHeld(section, c); }); })
+      .catch(function () {});
+  }
+
+  function placeHeld(section, comment) {
+    if (document.getElementById("comment-" + comment.id)) return;
+    var holder = document.createElement("ol");
+    holder.innerHTML = comment.html;  // rendered and escaped by the server, as the thread is
+    var item = holder.firstElementChild;
+    var parent = comment.parent_id && document.getElementById("comment-" + comment.parent_id);
+    var list = parent ? parent.querySelector(":scope > ol.children") : section.querySelector("ol.comment-list");
+    if (!list) {
+      list = document.createElement("ol");
+      list.className = parent ? "children" : "comment-list";
+      if (parent) parent.appendChild(list);
+      else section.insertBefore(list, section.querySelector(".thread-note"));
+    }
+    list.appendChild(item);
+  }
+
   var respond = document.getElementById("respond");
   if (!respond) return;
   var form = respond.querySelector("form");
