@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core import signing
 
 from commentariat.core import text
+from commentariat.core.form_widgets import PythonWidgetRenderer
 from commentariat.core.form_timing import seconds_since, started_token
 
 from .models import Comment
@@ -12,6 +13,9 @@ form_started_token = started_token
 
 
 class CommentForm(forms.Form):
+    # The form is on every post page: its widgets are written in Python (core/form_widgets.py).
+    default_renderer = PythonWidgetRenderer()
+
     author_name = forms.CharField(
         label="Name",
         error_messages={"required": "Please enter your name."},

@@ -10,6 +10,8 @@ from . import visibility
 
 # Sequences are zero-padded in sort_key so that ordering by it gives the thread in reading order.
 SORT_KEY_DIGITS = 6
+# Public at some point, and so holding a number in its thread (CommentQuerySet.numbered()).
+NUMBERED = ~models.Q(number="")
 
 
 def render_comment_body(body: str, body_format: str) -> str:
@@ -38,7 +40,7 @@ class CommentQuerySet(models.QuerySet):
 
     def numbered(self):
         """Comments that were public at some point and so hold a number in their thread."""
-        return self.exclude(number="")
+        return self.filter(NUMBERED)
 
 
 class Comment(TimeStampedModel):

@@ -56,13 +56,14 @@ def render_thread(
     page_query = f"{_escape(page_query)}&amp;" if page_query else ""
     parts: list[str] = []
     extras = _Extras(quoted_in or {}, can_quote, editable or {}, can_pick, can_report)
+    extras.zone = timezone.get_current_timezone()  # looked up once, not twice per comment
     for node in nodes:
         _render_node(node, parts, page_query, accepts_replies, reply_to_id, reply_form, extras)
     return mark_safe("".join(parts))
 
 
 class _Extras:
-    __slots__ = ("quoted_in", "can_quote", "editable", "can_pick", "can_report")
+    __slots__ = ("quoted_in", "can_quote", "editable", "can_pick", "can_report", "zone")
 
     def __init__(self, quoted_in: dict, can_quote: bool, editable: dict, can_pick: bool = False,
                  can_report: bool = True):  # fmt: skip
@@ -76,23 +77,23 @@ class _Extras:
 
     def html(self, comment) -> str:
         parts = []
-        for post in self.quoted_in.get(comment.pk, ()):
+        for post in self.quoted_in.get(comment.id, ()):
             parts.append(
                 f'<p class="comment-quoted-in">Quoted in <a href="{_escape(post.get_absolute_url())}">'
                 f"{_escape(post.title)}</a></p>"
             )
-        if comment.pk in self.editable:
-            minutes = max(1, round(self.editable[comment.pk] / 60))
+        if comment.id in self.editable:
+            minutes = max(1, round(self.editable[comment.id] / 60))
             parts.append(
-                f'<p class="comment-own"><a href="/comments/{comment.pk}/edit/">Edit or delete</a> '
+                f'<p class="comment-own"><a href="/comments/{comment.id}/edit/">Edit or delete</a> '
                 f"<span>(you can for {minutes} more minute{'s' if minutes != 1 else ''})</span></p>"
             )
         staff = []
         if self.can_quote and comment.is_public:
-            staff.append(f'<a href="/comments/{comment.pk}/quote/">Quote in a new post</a>')
+            staff.append(f'<a href="/comments/{comment.id}/quote/">Quote in a new post</a>')
         if self.can_pick and comment.is_public:
             label = "Unpick" if comment.picked_at else "Editors' pick"
-            staff.append(f'<a href="/moderation/comments/{comment.pk}/pick/">{label}</a>')
+            staff.append(f'<a href="/moderation/comments/{comment.id}/pick/">{label}</a>')
         if staff:
             parts.append(f'<p class="comment-staff">{" · ".join(staff)}</p>')
         return "".join(parts)
@@ -113,7 +114,10 @@ def linkable_url(url: str) -> str:
 
 def display_datetime(moment) -> str:
     """'November 20, 2026 at 7:50 a.m.' in the site's time zone."""
-    local = timezone.localtime(moment)
+    return _display_local(timezone.localtime(moment))
+
+
+def _display_local(local) -> str:
     hour = local.hour % 12 or 12
     meridiem = "a.m." if local.hour < 12 else "p.m."
     return f"{_MONTHS[local.month - 1]} {local.day}, {local.year} at {hour}:{local.minute:02d} {meridiem}"
@@ -129,7 +133,7 @@ def _render_node(
     extras: "_Extras",
 ) -> None:
     comment = node.comment
-    anchor = f"comment-{comment.pk}"
+    anchor = f"comment-{comment.id}"
     if node.is_placeholder:
         number = _escape(comment.number)
         note = placeholder_note(comment.status, erased=comment.erased_at is not None)
@@ -145,7 +149,7 @@ def _render_node(
         parts.append(
             _render_article(node, anchor, page_query, accepts_replies and not node.is_pending, extras)
         )
-    if reply_to_id == comment.pk:
+    if reply_to_id == comment.id:
         parts.append(reply_form)
     if node.children:
         parts.append('<ol class="children">')
@@ -160,7 +164,12 @@ def _render_article(
 ) -> str:
     comment = node.comment
     name = _escape(comment.author_name)
-    when = f'<time datetime="{machine_datetime(comment.created_at)}">{display_datetime(comment.created_at)}</time>'
+    created = comment.created_at
+    if created.utcoffset() is None:  # naive (a site without USE_TZ): as machine_datetime writes it
+        when = f'<time datetime="{machine_datetime(created)}">{display_datetime(created)}</time>'
+    else:
+        local = created.astimezone(extras.zone)
+        when = f'<time datetime="{local.isoformat(timespec="seconds")}">{_display_local(local)}</time>'
     # One permalink per comment, on its number: every link is a Tab stop, and a long thread
     # is read with the keyboard too (issue 16). Only a comment without a number links its date.
     if comment.number:
@@ -182,13 +191,13 @@ def _render_article(
     if show_reply:
         actions.append(
             f'<a class="comment-reply-link" '
-            f'href="?{page_query}replytocom={comment.pk}#respond" data-comment-id="{comment.pk}" '
+            f'href="?{page_query}replytocom={comment.id}#respond" data-comment-id="{comment.id}" '
             f'data-author="{name}" aria-label="Reply to {name}">Reply</a>'
         )
     if comment.number and not node.is_pending and extras.can_report:
         # Readers report a comment to the moderators (moderation/reports.py), no account needed.
         actions.append(
-            f'<a class="comment-report-link" href="/comments/{comment.pk}/report/" rel="nofollow" '
+            f'<a class="comment-report-link" href="/comments/{comment.id}/report/" rel="nofollow" '
             f'aria-label="Report comment {_escape(comment.number)}">Report</a>'
         )
     reply = f'<p class="comment-actions">{" ".join(actions)}</p>' if actions else ""

@@ -7,12 +7,12 @@ address keeps showing the same comments however the thread grows.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from commentariat.publishing.models import Post
 
 from . import visibility
-from .models import Comment
+from .models import NUMBERED, Comment
 
 # What the page needs; the email and the raw text stay in the database.
 _PAGE_FIELDS = (
@@ -81,12 +81,22 @@ class ThreadNode:
 ORDERS = {"oldest": "Oldest first", "newest": "Newest first", "replies": "Most replies"}
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadCounts:
+    """What a page of the thread counts, read in one query."""
+
+    last_root_sequence: int  # the highest top-level number given (0: none yet)
+    removed: int  # comments removed by the moderators
+    latest_shown_id: int  # the newest comment the thread shows (0: none): where live updates start
+
+
 @dataclass
 class ThreadPage:
     nodes: list[ThreadNode]
     number: int
     num_pages: int
     order: str = "oldest"
+    counts: ThreadCounts | None = None
 
     def query(self, page: int) -> str:
         """The query string of another page of the thread in this order ('' for the first, oldest)."""
@@ -134,10 +144,19 @@ class PageOutOfRange(Exception):
     pass
 
 
-def thread_page_count(post: Post) -> int:
+def thread_counts(post: Post) -> ThreadCounts:
+    # One aggregate instead of three: each query costs more in Django than in SQLite.
+    found = Comment.objects.filter(post=post).aggregate(
+        last=Max("root_sequence", filter=NUMBERED),
+        removed=Count("pk", filter=Q(status=Comment.Status.REMOVED)),
+        latest=Max("pk", filter=visibility.shown_condition()),
+    )
+    return ThreadCounts(found["last"] or 0, found["removed"], found["latest"] or 0)
+
+
+def thread_page_count(counts: ThreadCounts) -> int:
     per_page = settings.COMMENTARIAT["COMMENTS_PER_PAGE"]
-    last = Comment.objects.numbered().filter(post=post).aggregate(last=Max("root_sequence"))["last"]
-    return max(1, -(-(last or 0) // per_page))
+    return max(1, -(-counts.last_root_sequence // per_page))
 
 
 def thread_page(
@@ -152,7 +171,8 @@ def thread_page(
     permalink asked for).
     """
     per_page = settings.COMMENTARIAT["COMMENTS_PER_PAGE"]
-    num_pages = thread_page_count(post)
+    counts = thread_counts(post)
+    num_pages = thread_page_count(counts)
     if not 1 <= page_number <= num_pages or order not in ORDERS:
         raise PageOutOfRange(page_number)
     numbered = Comment.objects.numbered().filter(post=post)
@@ -162,7 +182,7 @@ def thread_page(
     else:
         first = (page_number - 1) * per_page + 1
         if order == "newest":
-            last = (numbered.aggregate(last=Max("root_sequence"))["last"] or 0) - (page_number - 1) * per_page
+            last = counts.last_root_sequence - (page_number - 1) * per_page
             first = max(1, last - per_page + 1)
         rows = numbered.filter(root_sequence__range=(first, first + per_page - 1))
         roots = None
@@ -178,7 +198,7 @@ def thread_page(
     elif roots is not None:
         place = {root: index for index, root in enumerate(roots)}
         nodes.sort(key=lambda node: place.get(node.comment.root_sequence, len(place)))
-    return ThreadPage(nodes=nodes, number=page_number, num_pages=num_pages, order=order)
+    return ThreadPage(nodes=nodes, number=page_number, num_pages=num_pages, order=order, counts=counts)
 
 
 def _roots_by_replies(numbered) -> list[int]:

@@ -244,14 +244,25 @@ def comment_quote(request, pk):
     return render(request, "discussion/quote_confirm.html", {"comment": comment})
 
 
-def quoted_in(comment_ids) -> dict[int, list[Post]]:
-    """Published posts quoting each of these comments."""
+def quoted_in(post: Post, comment_ids) -> dict[int, list[Post]]:
+    """Published posts quoting each of these comments of the post."""
+    # Few comments are ever quoted: the post's links alone first, found by the post rather
+    # than by a list of every id on the page (hundreds on a long thread); posts only if any.
+    wanted = set(comment_ids)
+    links = [
+        (comment_id, post_id)
+        for comment_id, post_id in Comment.quoted_in.through.objects.filter(comment__post_id=post.pk)
+        .order_by("pk")
+        .values_list("comment_id", "post_id")
+        if comment_id in wanted
+    ]
+    if not links:
+        return {}
+    posts = Post.objects.published().in_bulk({post_id for _, post_id in links})
     found: dict[int, list[Post]] = {}
-    links = Comment.quoted_in.through.objects.filter(
-        comment_id__in=list(comment_ids), post__in=Post.objects.published()
-    ).select_related("post")
-    for link in links:
-        found.setdefault(link.comment_id, []).append(link.post)
+    for comment_id, post_id in links:
+        if post_id in posts:
+            found.setdefault(comment_id, []).append(posts[post_id])
     return found
 
 
@@ -284,7 +295,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         closed_message = ARCHIVED_NOTE
     context = {
         "post": post,
-        "quoted_in": quoted_in(comment.pk for comment in thread.public_comments()),
+        "quoted_in": quoted_in(post, (comment.id for comment in thread.public_comments())),
         "can_quote": request.user.has_perm("publishing.add_post"),
         "can_pick": request.user.has_perm("moderation.moderate_comments"),
         "picks": list(
@@ -297,7 +308,7 @@ def render_post_page(request, post: Post, *, comment_form: CommentForm | None = 
         "thread": thread,
         "comment_form": comment_form,
         "reply_to": reply_to,
-        "removed_count": Comment.objects.filter(post=post, status=Comment.Status.REMOVED).count(),
+        "removed_count": thread.counts.removed,
         "gone": gone,
         "live": _live_context(post, thread),
         "structured_data": post_structured_data(
@@ -315,7 +326,7 @@ def _live_context(post: Post, thread) -> dict | None:
     newest_page = 1 if thread.order == "newest" else thread.num_pages
     append = "" if thread.order == "replies" or thread.number != newest_page else "end"
     return {
-        "after": live.latest_comment_id(post),
+        "after": thread.counts.latest_shown_id,
         "append": "start" if append and thread.order == "newest" else append,
         "poll_seconds": settings.COMMENTARIAT["LIVE_POLL_SECONDS"],
     }

@@ -1,6 +1,8 @@
+import functools
+
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -178,10 +180,7 @@ class Post(TimeStampedModel):
             return reverse("pages:page-detail", kwargs={"slug": self.slug})
         # The reader's page of a post is served by the discussion app, which owns its thread.
         moment = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "discussion:post-detail",
-            kwargs={"year": moment.year, "month": f"{moment.month:02d}", "slug": self.slug},
-        )
+        return _post_path(get_script_prefix(), moment.year, moment.month, self.slug)
 
     def ancestor_slugs(self) -> list[str]:
         """The slugs of the pages above this one, outermost first (a loop is cut where it closes)."""
@@ -220,7 +219,19 @@ class Post(TimeStampedModel):
             return self.excerpt
         if self.password:
             return "This post is protected by a password."
-        return Truncator(html_to_text(self.body_html)).words(EXCERPT_WORDS)
+        return _opening_words(self.body_html)
+
+
+# A post page asks for its post's address and summary about ten times: both are pure
+# functions of their arguments, remembered for the posts read most.
+@functools.lru_cache(maxsize=1024)
+def _post_path(script_prefix: str, year: int, month: int, slug: str) -> str:
+    return reverse("discussion:post-detail", kwargs={"year": year, "month": f"{month:02d}", "slug": slug})
+
+
+@functools.lru_cache(maxsize=64)
+def _opening_words(body_html: str) -> str:
+    return Truncator(html_to_text(body_html)).words(EXCERPT_WORDS)
 
 
 class OldAddress(models.Model):

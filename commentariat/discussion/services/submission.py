@@ -144,6 +144,9 @@ def _recent_duplicate(*, post: Post, author_email: str, body: str) -> Comment | 
         Comment.objects.annotate(email_lower=Lower("author_email"))
         .filter(email_lower=author_email.lower(), created_at__gte=timezone.now() - window, post=post)
         .exclude(status__in=[Comment.Status.SPAM, Comment.Status.REMOVED, Comment.Status.WITHDRAWN])
-        .order_by("-created_at")[:3]
+        .order_by("-created_at")
+        .values_list("pk", "body")[:3]
     )
-    return next((comment for comment in reversed(recent) if comment.body == body), None)
+    # Under the write lock: two columns of three rows; the whole row only for a duplicate.
+    earlier = next((pk for pk, text in reversed(recent) if text == body), None)
+    return None if earlier is None else Comment.objects.get(pk=earlier)
