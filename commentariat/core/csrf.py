@@ -53,9 +53,16 @@ class CrossOriginMiddleware:
         if (
             not getattr(callback, "csrf_by_origin", False)
             or request.method not in _UNSAFE
-            or carries_session(request)
             or getattr(request, "csrf_processing_done", False)
         ):
+            return None
+        if carries_session(request):
+            # The form may come from a shared page opened before this reader had a session (another
+            # tab, the Back button): it has no token. A browser that says Sec-Fetch-Site: same-origin
+            # (which no page can forge) with our Origin proves as much as a token; without Fetch
+            # Metadata, Django's token check decides.
+            if request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin" and not self.cross_origin_reason(request):
+                return self.django._accept(request)
             return None
         if getattr(request, "_dont_enforce_csrf_checks", False):  # Django's test client
             return self.django._accept(request)
