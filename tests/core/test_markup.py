@@ -114,11 +114,10 @@ wordpress_text = st.text(
 )
 
 
+wordpress_pieces = st.one_of(wordpress_text, st.sampled_from(["\n\n", "[caption]", "<p>", "&amp;"]))
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.one_of(wordpress_text, st.sampled_from(["\n\n", "[caption]", "<p>", "&amp;"])), max_size=6).map(
-        "".join
-    )
-)
+@given(st.lists(wordpress_pieces, max_size=6).map("".join))
 def test_any_wordpress_comment_renders_as_the_sanitizer_would(text):
     assert render_wordpress_html(text, comment=True) == _through_the_sanitizer(text)
