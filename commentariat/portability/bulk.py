@@ -100,9 +100,12 @@ def rows_outnumbered(model: type[models.Model], incoming: int) -> bool:
     return not model.objects.order_by().values("pk")[incoming - 1 : incoming].exists()
 
 
-def insert_rows(model: type[models.Model], rows: list, *, columns: tuple[str, ...] | None = None) -> None:
+def insert_rows(
+    model: type[models.Model], rows: list, *, columns: tuple[str, ...] | None = None, adapted: bool = False
+) -> None:
     """INSERT rows (ids included) in batches: dicts keyed by column attname, or, with columns
-    (attnames), tuples in that order, which spares building a dict per row."""
+    (attnames), tuples in that order, which spares building a dict per row. adapted: the rows'
+    dates already went through db_datetime()."""
     if not rows:
         return
     if columns is None:
@@ -119,20 +122,26 @@ def insert_rows(model: type[models.Model], rows: list, *, columns: tuple[str, ..
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    adapted = [(i, adapt) for i, adapt in enumerate(map(_adapter, fields)) if adapt is not None]
+    adapters = [] if adapted else [(i, a) for i, a in enumerate(map(_adapter, fields)) if a is not None]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
-            if adapted:  # the few values the driver cannot take as they are
-                batch = [_adapted(row, adapted) for row in batch]
+            if adapters:  # the few values the driver cannot take as they are
+                batch = [_adapted(row, adapters) for row in batch]
             cursor.executemany(sql, batch)
 
 
-def _adapted(row: tuple, adapted: list) -> list:
+def _adapted(row: tuple, adapters: list) -> list:
     values = list(row)
-    for i, adapt in adapted:
+    for i, adapt in adapters:
         values[i] = adapt(values[i])
     return values
+
+
+def db_datetime(value):
+    """An aware datetime as insert_rows(adapted=True) passes it to the database: once per value
+    rather than once per column it fills."""
+    return _sqlite_datetime(value) if connection.vendor == "sqlite" else value
 
 
 def _copy_rows(model, fields, rows) -> None:

@@ -22,7 +22,7 @@ from commentariat.discussion.services.status import status_after_import
 from commentariat.discussion.services.submission import URL_MAX_LENGTH
 from commentariat.publishing.models import Post
 
-from .bulk import allocate_ids, insert_rows
+from .bulk import allocate_ids, db_datetime, insert_rows
 from .models import ImportedItem
 from .report import ImportReport
 
@@ -145,16 +145,17 @@ def store_comments(
         numbered_state.remember(row)
         comment_ids[c.legacy_id] = row.pk
     if new_items:
-        insert_rows(Comment, new_row.rows, columns=_NewRows.COLUMNS)
+        insert_rows(Comment, new_row.rows, columns=_NewRows.COLUMNS, adapted=True)
         item_ids = allocate_ids(ImportedItem, len(new_items))
         kind = ImportedItem.Kind.COMMENT
         insert_rows(
             ImportedItem,
             [
-                (item_id, source, kind, c.legacy_id, pk, c.fingerprint(), "", now)
+                (item_id, source, kind, c.legacy_id, pk, c.fingerprint(), "", new_row.now)
                 for item_id, (c, pk) in zip(item_ids, new_items, strict=True)
             ],
             columns=_ITEM_COLUMNS,
+            adapted=True,
         )
     if changed_comments:
         for row in changed_comments:
@@ -183,7 +184,7 @@ class _NewRows:
     )  # fmt: skip
 
     def __init__(self, post_id: int, now: datetime, report: ImportReport):
-        self.post_id, self.now, self.report = post_id, now, report
+        self.post_id, self.now, self.report = post_id, db_datetime(now), report
         self.name_limit, self.body_limit = _name_limit(), _body_limit()
         self.rows: list[tuple] = []
         self.public = 0  # approved comments (not pingbacks): the post's count
@@ -193,7 +194,7 @@ class _NewRows:
         number, sequence, depth, root_sequence, sort_key = place
         name = _within(text.clean_name(c.author_name) or "Anonymous", "names", self.name_limit, report)
         body = _within(text.clean_text(c.body), "comment texts", self.body_limit, report)
-        created_at = c.created_at
+        created_at = db_datetime(c.created_at)
         self.rows.append(
             (
                 pk, self.post_id, parent_id, c.kind, c.status, "Imported", created_at,
