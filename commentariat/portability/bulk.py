@@ -100,12 +100,43 @@ def rows_outnumbered(model: type[models.Model], incoming: int) -> bool:
     return not model.objects.order_by().values("pk")[incoming - 1 : incoming].exists()
 
 
+def insert_new(instance: models.Model) -> None:
+    """Write a new model instance as save() would (auto_now dates set), without save()'s query
+    compilation, signals and overrides: the caller sets what an override would (an import, which
+    bumps every cached page at its end). The instance gets its id from allocate_ids()."""
+    model = type(instance)
+    instance.pk = allocate_ids(model, 1)[0]
+    fields = model._meta.concrete_fields
+    values = tuple(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
+    insert_rows(model, [values], columns=tuple(field.attname for field in fields), adapted=True)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+def update_row(model: type[models.Model], pk: int, **values) -> None:
+    """UPDATE one row's columns (attnames) to plain values, without the ORM's work per query."""
+    fields = [model._meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s",
+            [*values.values(), pk],
+        )
+
+
 def insert_rows(
-    model: type[models.Model], rows: list, *, columns: tuple[str, ...] | None = None, adapted: bool = False
+    model: type[models.Model],
+    rows: list,
+    *,
+    columns: tuple[str, ...] | None = None,
+    adapted: bool = False,
+    ignore_conflicts: bool = False,
 ) -> None:
-    """INSERT rows (ids included) in batches: dicts keyed by column attname, or, with columns
-    (attnames), tuples in that order, which spares building a dict per row. adapted: the rows'
-    dates already went through db_datetime()."""
+    """INSERT rows in batches: dicts keyed by column attname, or, with columns (attnames), tuples
+    in that order, which spares building a dict per row. Without an id column the database numbers
+    them. adapted: the rows' dates already went through db_datetime(). ignore_conflicts: a row
+    that would break a unique constraint is left out (INSERT OR IGNORE)."""
     if not rows:
         return
     if columns is None:
@@ -113,14 +144,16 @@ def insert_rows(
         rows = [tuple(row[name] for name in columns) for row in rows]
     by_name = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_name[name] for name in columns]
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not ignore_conflicts:
         _copy_rows(model, fields, rows)
         return
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    sql = "INSERT {}INTO {} ({}) VALUES ({}){}".format(
+        "OR IGNORE " if ignore_conflicts and connection.vendor == "sqlite" else "",
         quote(model._meta.db_table),
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
+        " ON CONFLICT DO NOTHING" if ignore_conflicts and connection.vendor == "postgresql" else "",
     )
     adapters = [] if adapted else [(i, a) for i, a in enumerate(map(_adapter, fields)) if a is not None]
     with connection.cursor() as cursor:

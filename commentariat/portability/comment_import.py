@@ -22,7 +22,7 @@ from commentariat.discussion.services.status import status_after_import
 from commentariat.discussion.services.submission import URL_MAX_LENGTH
 from commentariat.publishing.models import Post
 
-from .bulk import allocate_ids, db_datetime, insert_rows
+from .bulk import allocate_ids, db_datetime, insert_rows, update_row
 from .models import ImportedItem
 from .report import ImportReport
 
@@ -163,7 +163,7 @@ def store_comments(
         Comment.objects.bulk_update(changed_comments, _UPDATED_FIELDS, batch_size=_CHUNK)
         ImportedItem.objects.bulk_update(changed_items, ["fingerprint"], batch_size=_CHUNK)
     if new_post:
-        Post.objects.filter(pk=post.pk).update(comment_count=new_row.public)
+        update_row(Post, post.pk, comment_count=new_row.public)
     elif new_items or changed_comments:
         refresh_comment_count(post.pk)
 

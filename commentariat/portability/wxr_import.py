@@ -31,7 +31,7 @@ from commentariat.search.indexing import bulk_indexing
 
 from .backup_extension import BackupSite
 from .backup_restore import BackupRestore
-from .bulk import deferred_indexes, rows_outnumbered, temporary_store_on_disk
+from .bulk import deferred_indexes, insert_new, insert_rows, rows_outnumbered, temporary_store_on_disk
 from .comment_import import IncomingComment, clean_ip, clean_url, store_comments
 from .exceptions import UnreadableExport
 from .models import ImportedItem
@@ -326,24 +326,25 @@ class _WxrImport:
         post.slug = self._unique_slug(item, kind, post.pk)
         if created and dated:
             post.created_at = dated
-        post.save()
-        self._slugs[post.slug] = post.pk
         if created:
+            # Written as save() would, without the ORM's work per query: thousands of posts go by,
+            # and every cached page is bumped at the end (after_import).
+            post.render_fields()
+            insert_new(post)
             # A new post has no categories or tags to compare with: one INSERT each.
-            Post.categories.through.objects.bulk_create(
-                [
-                    Post.categories.through(post_id=post.pk, category_id=c.pk)
-                    for c in {c.pk: c for c in categories}.values()
-                ]
-            )
-            Post.tags.through.objects.bulk_create(
-                [Post.tags.through(post_id=post.pk, tag_id=t.pk) for t in {t.pk: t for t in tags}.values()]
-            )
-            ImportedItem.objects.create(
-                source=self.source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id,
-                object_id=post.pk, fingerprint=fingerprint, legacy_status=legacy_status,
+            for through, term_id, terms in (
+                (Post.categories.through, "category_id", categories), (Post.tags.through, "tag_id", tags)
+            ):
+                rows = [(post.pk, pk) for pk in dict.fromkeys(term.pk for term in terms)]
+                insert_rows(through, rows, columns=("post_id", term_id))
+            insert_new(
+                ImportedItem(
+                    source=self.source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id,
+                    object_id=post.pk, fingerprint=fingerprint, legacy_status=legacy_status,
+                )
             )  # fmt: skip
         else:
+            post.save()
             post.categories.set(categories)
             post.tags.set(tags)
             ImportedItem.objects.filter(
@@ -415,9 +416,8 @@ class _WxrImport:
             addresses.add(query_address or path)
         addresses.discard("/")
         addresses.discard(post.get_absolute_url())
-        OldAddress.objects.bulk_create(
-            [OldAddress(address=a[:500], post=post) for a in sorted(addresses)], ignore_conflicts=True
-        )
+        rows = [(a[:500], post.pk) for a in sorted(addresses)]
+        insert_rows(OldAddress, rows, columns=("address", "post_id"), ignore_conflicts=True)
 
     def _comments(self, item: WxrItem, post: Post, label: str) -> list[IncomingComment]:
         incoming = []
