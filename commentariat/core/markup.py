@@ -171,9 +171,20 @@ def wordpress_paragraphs(text: str) -> str:
     left as it is, and <pre> keeps its whitespace. (Our own reading of WordPress's behaviour.)
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "<" not in text and "[caption" not in text:  # most comments: text alone, quickly
+    if "<" not in text and "[caption" not in text or not _BLOCK_MARKUP.search(text):
+        # Most comments: text alone, or with inline markup only (a link, emphasis). Each chunk
+        # between blank lines is then a paragraph, as the long way below would make it.
         chunks = (chunk.strip() for chunk in _BLANK_LINE.split(text))
         return "\n".join("<p>" + chunk.replace("\n", "<br>\n") + "</p>" for chunk in chunks if chunk)
+    return _paragraphs_around_blocks(text)
+
+
+# What only the long way handles: block-level tags (complete or not), HTML comments, captions, and
+# NUL, which it uses to set <pre> blocks aside.
+_BLOCK_MARKUP = re.compile(rf"</?{_BLOCK}\b|<!--|\[caption|\x00", re.IGNORECASE)
+
+
+def _paragraphs_around_blocks(text: str) -> str:
     text = _HTML_COMMENT.sub("", text)  # includes the block editor's <!-- wp:… --> markers
     text = _CAPTION.sub(_figure, text)
     preformatted: list[str] = []

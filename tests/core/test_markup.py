@@ -1,6 +1,6 @@
 from html.parser import HTMLParser
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from commentariat.core import markup
@@ -109,7 +109,10 @@ def test_a_wordpress_comment_without_markup_skips_the_sanitizer_and_renders_the_
 
 
 wordpress_text = st.text(
-    alphabet=st.one_of(st.sampled_from(list(" \n\r\t\"'<>&;#\xa0\x00\x0b\x85\u2028[]/=ap")), st.characters()),
+    alphabet=st.one_of(
+        st.sampled_from(list(" \n\r\t\"'<>&;#\xa0\x00\x0b\x85\u2028[]/=ap")),
+        st.characters(exclude_categories=["Cs"]),  # no surrogates: clean_text removes them before
+    ),
     max_size=60,
 )
 
@@ -121,3 +124,35 @@ wordpress_pieces = st.one_of(wordpress_text, st.sampled_from(["\n\n", "[caption]
 @given(st.lists(wordpress_pieces, max_size=6).map("".join))
 def test_any_wordpress_comment_renders_as_the_sanitizer_would(text):
     assert render_wordpress_html(text, comment=True) == _through_the_sanitizer(text)
+
+
+inline_pieces = st.one_of(
+    wordpress_text,
+    st.sampled_from(
+        ['<a href="https://example.net/a">', "</a>", "<em>", "</em>", "<b>", "<br>", "<br/>", "<q>", "<img src=x>",
+         "\n\n", "\n", " \n \n", "<", ">", "</", "<p", "<P>", "</div>", "<pre>", "<!--", "-->", "[caption]", "\x00"]
+    ),  # fmt: skip
+)
+
+
+@settings(max_examples=500, deadline=None)
+@example("Before <!-- a note --> after")
+@example("One <div>block</div> two")
+@example('[caption id="c"]<a href="https://x.example/i.png"><img src="i.png"></a> A view[/caption]')
+@example("Code:\x00<PRE>  kept\n\n  as is</PRE>")
+@example("<p\nclass=x>unfinished tag")
+@example("Text\n\n<ul><li>one</li></ul> tail")
+@given(st.lists(inline_pieces, max_size=8).map("".join))
+def test_wordpress_paragraphs_take_the_short_way_only_where_it_gives_the_same(text):
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert markup.wordpress_paragraphs(text) == markup._paragraphs_around_blocks(normalized)
+
+
+def test_a_comment_with_a_link_takes_the_short_way(monkeypatch):
+    text = 'Two sources <a href="https://example.net/a">say</a> so.\nReally.\n\nAnother <em>one</em>.'
+    expected = markup._paragraphs_around_blocks(text)
+    monkeypatch.setattr(markup, "_paragraphs_around_blocks", None)
+    assert markup.wordpress_paragraphs(text) == expected
+    assert expected == (
+        '<p>Two sources <a href="https://example.net/a">say</a> so.<br>\nReally.</p>\n<p>Another <em>one</em>.</p>'
+    )
