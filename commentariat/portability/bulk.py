@@ -171,10 +171,14 @@ def _adapted(row: tuple, adapters: list) -> list:
     return values
 
 
-def db_datetime(value):
-    """An aware datetime as insert_rows(adapted=True) passes it to the database: once per value
-    rather than once per column it fills."""
-    return _sqlite_datetime(value) if connection.vendor == "sqlite" else value
+def db_datetime_adapter():
+    """A function giving an aware datetime as insert_rows(adapted=True) passes it to the database,
+    to call once per value rather than once per column it fills."""
+    return _sqlite_datetime if connection.vendor == "sqlite" else _as_it_is
+
+
+def _as_it_is(value):
+    return value
 
 
 def _copy_rows(model, fields, rows) -> None:

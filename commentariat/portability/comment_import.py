@@ -22,7 +22,7 @@ from commentariat.discussion.services.status import status_after_import
 from commentariat.discussion.services.submission import URL_MAX_LENGTH
 from commentariat.publishing.models import Post
 
-from .bulk import allocate_ids, db_datetime, insert_rows, update_row
+from .bulk import allocate_ids, db_datetime_adapter, insert_rows, update_row
 from .models import ImportedItem
 from .report import ImportReport
 
@@ -184,7 +184,8 @@ class _NewRows:
     )  # fmt: skip
 
     def __init__(self, post_id: int, now: datetime, report: ImportReport):
-        self.post_id, self.now, self.report = post_id, db_datetime(now), report
+        self.db_datetime = db_datetime_adapter()
+        self.post_id, self.now, self.report = post_id, self.db_datetime(now), report
         self.name_limit, self.body_limit = _name_limit(), _body_limit()
         self.rows: list[tuple] = []
         self.public = 0  # approved comments (not pingbacks): the post's count
@@ -194,7 +195,7 @@ class _NewRows:
         number, sequence, depth, root_sequence, sort_key = place
         name = _within(text.clean_name(c.author_name) or "Anonymous", "names", self.name_limit, report)
         body = _within(text.clean_text(c.body), "comment texts", self.body_limit, report)
-        created_at = db_datetime(c.created_at)
+        created_at = self.db_datetime(c.created_at)
         self.rows.append(
             (
                 pk, self.post_id, parent_id, c.kind, c.status, "Imported", created_at,

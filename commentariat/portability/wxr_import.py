@@ -455,7 +455,7 @@ class _WxrImport:
 
     def _date(self, gmt: str, local: str) -> datetime | None:
         """WordPress's GMT date, or its local one read in the site's time zone; None for none."""
-        for value, zone in ((gmt, ZoneInfo("UTC")), (local, self.timezone)):
+        for value, zone in ((gmt, UTC), (local, self.timezone)):
             if value and not value.startswith("0000"):
                 try:
                     return datetime.fromisoformat(value[:19]).replace(tzinfo=zone)
