@@ -39,13 +39,15 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 @contextmanager
-def deferred_indexes(model: type[models.Model], *, defer: bool = True):
+def deferred_indexes(model: type[models.Model], *, defer: bool = True, fields: tuple[str, ...] = ()):
     """Within the import's transaction: drop the secondary indexes of model's Meta.indexes and
     create them again at the end, one sort each instead of a B-tree update per inserted row.
 
     The statements come from the model's own Index objects through the schema editor, as its
     migrations write them, so the import and the migrations cannot disagree. Foreign-key and
     unique indexes stay: the import looks rows up by them, and the unique ones keep their checks.
+    fields: on SQLite, the single-column indexes of these fields (db_index, foreign keys the
+    import never looks rows up by) are deferred too, re-created from their own definition.
     Used only when the rows to come far outnumber the rows there (rebuilding costs the whole table).
     If the import fails, the transaction's rollback brings the dropped indexes back.
     """
@@ -60,8 +62,11 @@ def deferred_indexes(model: type[models.Model], *, defer: bool = True):
     editor.deferred_sql = []  # what __enter__ would set; nothing is deferred here
     indexes = list(model._meta.indexes)
     with connection.cursor() as cursor:
+        field_indexes = _field_indexes(cursor, model, fields) if connection.vendor == "sqlite" else {}
         for index in indexes:
             cursor.execute(str(index.remove_sql(model, editor)))
+        for name in field_indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -70,8 +75,26 @@ def deferred_indexes(model: type[models.Model], *, defer: bool = True):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for index in indexes:
             cursor.execute(str(index.create_sql(model, editor)))
+        for definition in field_indexes.values():
+            cursor.execute(definition)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _field_indexes(cursor, model: type[models.Model], fields: tuple[str, ...]) -> dict[str, str]:
+    """SQLite: name → CREATE INDEX statement of the plain (not unique, not partial) indexes on
+    exactly one of fields' columns, as the database holds them."""
+    columns = {model._meta.get_field(name).column for name in fields}
+    table = model._meta.db_table
+    found = {}
+    for name, constraint in connection.introspection.get_constraints(cursor, table).items():
+        if constraint["index"] and not constraint["unique"] and not constraint["primary_key"]:
+            if len(constraint["columns"]) == 1 and constraint["columns"][0] in columns:
+                cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+                row = cursor.fetchone()
+                if row and row[0] and " WHERE " not in row[0].upper():
+                    found[name] = row[0]
+    return found
 
 
 @contextmanager
