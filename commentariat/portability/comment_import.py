@@ -146,14 +146,10 @@ def store_comments(
         comment_ids[c.legacy_id] = row.pk
     if new_items:
         insert_rows(Comment, new_row.rows, columns=_NewRows.COLUMNS, adapted=True)
-        item_ids = allocate_ids(ImportedItem, len(new_items))
-        kind = ImportedItem.Kind.COMMENT
+        kind, now = ImportedItem.Kind.COMMENT, new_row.now
         insert_rows(
-            ImportedItem,
-            [
-                (item_id, source, kind, c.legacy_id, pk, c.fingerprint(), "", new_row.now)
-                for item_id, (c, pk) in zip(item_ids, new_items, strict=True)
-            ],
+            ImportedItem,  # numbered by the database: nothing refers to these ids
+            [(source, kind, c.legacy_id, pk, c.fingerprint(), "", now) for c, pk in new_items],
             columns=_ITEM_COLUMNS,
             adapted=True,
         )
@@ -168,7 +164,7 @@ def store_comments(
         refresh_comment_count(post.pk)
 
 
-_ITEM_COLUMNS = ("id", "source", "kind", "legacy_id", "object_id", "fingerprint", "legacy_status", "imported_at")
+_ITEM_COLUMNS = ("source", "kind", "legacy_id", "object_id", "fingerprint", "legacy_status", "imported_at")
 
 
 class _NewRows:

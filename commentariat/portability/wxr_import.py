@@ -59,6 +59,8 @@ _COMMENT_STATUSES = {
     "trash": Comment.Status.REMOVED,
     "post-trashed": Comment.Status.REMOVED,
 }
+_COMMENT, _PENDING = Comment.Kind.COMMENT, Comment.Status.PENDING
+_WORDPRESS, _MARKDOWN = Comment.BodyFormat.WORDPRESS, Comment.BodyFormat.MARKDOWN
 # The last resort for a date: the Unix epoch plus the item's id in seconds, the same on every run.
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DATE_IN_PATH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?")
@@ -425,34 +427,32 @@ class _WxrImport:
 
     def _comments(self, item: WxrItem, post: Post, label: str) -> list[IncomingComment]:
         incoming = []
+        seen, date, author_ids = self.seen_comments, self._date, self.author_ids  # once per post
         for c in item.comments:
             if not c.id:
                 continue
-            if c.id in self.seen_comments:
+            if c.id in seen:
                 self.report.skip(
                     f"{label}, comment {c.id}", "wp:comment_id appears twice; the first one was kept"
                 )
                 continue
-            self.seen_comments.add(c.id)
-            markdown = c.meta.get(MARKDOWN_META)
-            user_id = self.author_ids.get(c.user_id) if c.user_id not in ("", "0") else None
+            seen.add(c.id)
+            markdown = c.meta.get(MARKDOWN_META) if c.meta else None
             incoming.append(
                 IncomingComment(
                     legacy_id=c.id,
                     parent_legacy_id="" if c.parent in ("", "0") else c.parent,
-                    kind=_COMMENT_KINDS.get(c.type, Comment.Kind.COMMENT),
-                    status=_COMMENT_STATUSES.get(c.approved, Comment.Status.PENDING),
+                    kind=_COMMENT_KINDS.get(c.type, _COMMENT),
+                    status=_COMMENT_STATUSES.get(c.approved, _PENDING),
                     author_name=_plain(c.author) or "Anonymous",
                     author_email=c.author_email,
                     author_url=clean_url(c.author_url),
                     ip_address=clean_ip(c.author_ip) or "",
-                    created_at=self._date(c.date_gmt, c.date) or _comment_date_without_one(post, c.id),
-                    body=markdown if markdown is not None else c.content,
-                    body_format=Comment.BodyFormat.MARKDOWN
-                    if markdown is not None
-                    else Comment.BodyFormat.WORDPRESS,
-                    user_id=user_id,
-                    number=c.meta.get(NUMBER_META, ""),
+                    created_at=date(c.date_gmt, c.date) or _comment_date_without_one(post, c.id),
+                    body=c.content if markdown is None else markdown,
+                    body_format=_WORDPRESS if markdown is None else _MARKDOWN,
+                    user_id=author_ids.get(c.user_id) if c.user_id not in ("", "0") else None,
+                    number=c.meta.get(NUMBER_META, "") if c.meta else "",
                 )
             )
         return incoming
