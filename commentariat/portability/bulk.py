@@ -165,7 +165,7 @@ def insert_rows(
     if columns is None:
         columns = tuple(rows[0])
         rows = [tuple(row[name] for name in columns) for row in rows]
-    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    by_name = _fields_by_attname(model)
     fields = [by_name[name] for name in columns]
     if connection.vendor == "postgresql" and not ignore_conflicts:
         _copy_rows(model, fields, rows)
@@ -185,6 +185,11 @@ def insert_rows(
             if adapters:  # the few values the driver cannot take as they are
                 batch = [_adapted(row, adapters) for row in batch]
             cursor.executemany(sql, batch)
+
+
+@lru_cache(maxsize=None)
+def _fields_by_attname(model: type[models.Model]) -> dict:
+    return {field.attname: field for field in model._meta.concrete_fields}
 
 
 def _adapted(row: tuple, adapters: list) -> list:

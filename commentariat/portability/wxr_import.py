@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from commentariat.core.page_cache import bump
@@ -343,11 +344,11 @@ class _WxrImport:
             ):
                 rows = [(post.pk, pk) for pk in dict.fromkeys(term.pk for term in terms)]
                 insert_rows(through, rows, columns=("post_id", term_id))
-            insert_new(
-                ImportedItem(
-                    source=self.source, kind=ImportedItem.Kind.POST, legacy_id=item.post_id,
-                    object_id=post.pk, fingerprint=fingerprint, legacy_status=legacy_status,
-                )
+            insert_rows(
+                ImportedItem,  # numbered by the database: nothing refers to its id
+                [(self.source, ImportedItem.Kind.POST, item.post_id, post.pk, fingerprint, legacy_status,
+                  timezone.now())],
+                columns=("source", "kind", "legacy_id", "object_id", "fingerprint", "legacy_status", "imported_at"),
             )  # fmt: skip
         else:
             post.save()
