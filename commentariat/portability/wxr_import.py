@@ -5,12 +5,14 @@ it was. Items keyed by their WordPress ids (portability.ImportedItem) make a sec
 the same file change nothing, and a newer export add what is new and update what changed.
 """
 
+import gc
 import hashlib
 import html
 import os
 import re
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
@@ -77,7 +79,12 @@ def import_wxr(source, *, on_item=None, size: int | None = None) -> ImportReport
     called after each item, for progress. size: the file's bytes, when source cannot tell.
     """
     report = ImportReport()
-    with temporary_store_on_disk(), transaction.atomic(), bulk_indexing():
+    with (
+        _collector_skipping_what_was_there(),
+        temporary_store_on_disk(),
+        transaction.atomic(),
+        bulk_indexing(),
+    ):
         # Only when the table will at least triple: a file imported again rebuilds nothing.
         half = (size or _size_of(source)) // _BYTES_PER_COMMENT // 2
         with (
@@ -87,6 +94,19 @@ def import_wxr(source, *, on_item=None, size: int | None = None) -> ImportReport
             _run(source, report, on_item)
         transaction.on_commit(lambda: after_import(report))
     return report
+
+
+@contextmanager
+def _collector_skipping_what_was_there():
+    """Python's cycle collector leaves the objects alive before the import (Django, the apps: most
+    of the process) out of its passes during the import, which allocates millions of short-lived
+    ones: 3 % fewer instructions at 5,000 comments. Garbage among those older objects, if any,
+    waits for the import's end."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 # Comment columns with an index of their own that the import never looks rows up by (it does by

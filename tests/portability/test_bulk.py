@@ -113,3 +113,22 @@ def test_the_import_sorts_on_disk_and_gives_the_site_its_memory_temp_store_back(
     run_command("import_wxr", LANTERN)
     assert during == [1]  # FILE
     assert _temp_store() == site_setting
+
+
+def test_the_cycle_collector_skips_the_objects_there_before_the_import_and_only_during_it(monkeypatch):
+    import gc
+
+    from commentariat.portability import wxr_import
+
+    during = []
+    real_run = wxr_import._run
+
+    def run_and_look(*args):
+        during.append(gc.get_freeze_count())
+        return real_run(*args)
+
+    monkeypatch.setattr(wxr_import, "_run", run_and_look)
+    before = gc.get_freeze_count()
+    run_command("import_wxr", LANTERN)
+    assert during[0] > before + 10_000  # Django and the apps, at least
+    assert gc.get_freeze_count() == before
