@@ -39,13 +39,15 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 @contextmanager
-def deferred_indexes(model: type[models.Model], *, defer: bool = True):
+def deferred_indexes(model: type[models.Model], *, defer: bool = True, fields: tuple[str, ...] = ()):
     """Within the import's transaction: drop the secondary indexes of model's Meta.indexes and
     create them again at the end, one sort each instead of a B-tree update per inserted row.
 
     The statements come from the model's own Index objects through the schema editor, as its
     migrations write them, so the import and the migrations cannot disagree. Foreign-key and
     unique indexes stay: the import looks rows up by them, and the unique ones keep their checks.
+    fields: on SQLite, the single-column indexes of these fields (db_index, foreign keys the
+    import never looks rows up by) are deferred too, re-created from their own definition.
     Used only when the rows to come far outnumber the rows there (rebuilding costs the whole table).
     If the import fails, the transaction's rollback brings the dropped indexes back.
     """
@@ -60,8 +62,11 @@ def deferred_indexes(model: type[models.Model], *, defer: bool = True):
     editor.deferred_sql = []  # what __enter__ would set; nothing is deferred here
     indexes = list(model._meta.indexes)
     with connection.cursor() as cursor:
+        field_indexes = _field_indexes(cursor, model, fields) if connection.vendor == "sqlite" else {}
         for index in indexes:
             cursor.execute(str(index.remove_sql(model, editor)))
+        for name in field_indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -70,8 +75,26 @@ def deferred_indexes(model: type[models.Model], *, defer: bool = True):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for index in indexes:
             cursor.execute(str(index.create_sql(model, editor)))
+        for definition in field_indexes.values():
+            cursor.execute(definition)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _field_indexes(cursor, model: type[models.Model], fields: tuple[str, ...]) -> dict[str, str]:
+    """SQLite: name → CREATE INDEX statement of the plain (not unique, not partial) indexes on
+    exactly one of fields' columns, as the database holds them."""
+    columns = {model._meta.get_field(name).column for name in fields}
+    table = model._meta.db_table
+    found = {}
+    for name, constraint in connection.introspection.get_constraints(cursor, table).items():
+        if constraint["index"] and not constraint["unique"] and not constraint["primary_key"]:
+            if len(constraint["columns"]) == 1 and constraint["columns"][0] in columns:
+                cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+                row = cursor.fetchone()
+                if row and row[0] and " WHERE " not in row[0].upper():
+                    found[name] = row[0]
+    return found
 
 
 @contextmanager
@@ -100,35 +123,93 @@ def rows_outnumbered(model: type[models.Model], incoming: int) -> bool:
     return not model.objects.order_by().values("pk")[incoming - 1 : incoming].exists()
 
 
-def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
-    """INSERT rows (dicts keyed by column attname, ids included) in batches."""
+def insert_new(instance: models.Model) -> None:
+    """Write a new model instance as save() would (auto_now dates set), without save()'s query
+    compilation, signals and overrides: the caller sets what an override would (an import, which
+    bumps every cached page at its end). The instance gets its id from allocate_ids()."""
+    model = type(instance)
+    instance.pk = allocate_ids(model, 1)[0]
+    fields = model._meta.concrete_fields
+    values = tuple(field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields)
+    insert_rows(model, [values], columns=tuple(field.attname for field in fields), adapted=True)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+def update_row(model: type[models.Model], pk: int, **values) -> None:
+    """UPDATE one row's columns (attnames) to plain values, without the ORM's work per query."""
+    fields = [model._meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s",
+            [*values.values(), pk],
+        )
+
+
+def insert_rows(
+    model: type[models.Model],
+    rows: list,
+    *,
+    columns: tuple[str, ...] | None = None,
+    adapted: bool = False,
+    ignore_conflicts: bool = False,
+) -> None:
+    """INSERT rows in batches: dicts keyed by column attname, or, with columns (attnames), tuples
+    in that order, which spares building a dict per row. Without an id column the database numbers
+    them. adapted: the rows' dates already went through db_datetime(). ignore_conflicts: a row
+    that would break a unique constraint is left out (INSERT OR IGNORE)."""
     if not rows:
         return
-    fields = [field for field in model._meta.concrete_fields if field.attname in rows[0]]
-    adapters = [_adapter(field) for field in fields]
+    if columns is None:
+        columns = tuple(rows[0])
+        rows = [tuple(row[name] for name in columns) for row in rows]
+    by_name = _fields_by_attname(model)
+    fields = [by_name[name] for name in columns]
+    if connection.vendor == "postgresql" and not ignore_conflicts:
+        _copy_rows(model, fields, rows)
+        return
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    sql = "INSERT {}INTO {} ({}) VALUES ({}){}".format(
+        "OR IGNORE " if ignore_conflicts and connection.vendor == "sqlite" else "",
         quote(model._meta.db_table),
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
+        " ON CONFLICT DO NOTHING" if ignore_conflicts and connection.vendor == "postgresql" else "",
     )
-    names = [field.attname for field in fields]
-    if connection.vendor == "postgresql":
-        _copy_rows(model, fields, names, rows)
-        return
-    adapted = [(i, adapt) for i, adapt in enumerate(adapters) if adapt is not None]
+    adapters = [] if adapted else [(i, a) for i, a in enumerate(map(_adapter, fields)) if a is not None]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _BATCH):
-            params = []
-            for row in rows[start : start + _BATCH]:
-                values = [row[name] for name in names]
-                for i, adapt in adapted:  # the few values the driver cannot take as they are
-                    values[i] = adapt(values[i])
-                params.append(values)
-            cursor.executemany(sql, params)
+            batch = rows[start : start + _BATCH]
+            if adapters:  # the few values the driver cannot take as they are
+                batch = [_adapted(row, adapters) for row in batch]
+            cursor.executemany(sql, batch)
 
 
-def _copy_rows(model, fields, names, rows) -> None:
+@lru_cache(maxsize=None)
+def _fields_by_attname(model: type[models.Model]) -> dict:
+    return {field.attname: field for field in model._meta.concrete_fields}
+
+
+def _adapted(row: tuple, adapters: list) -> list:
+    values = list(row)
+    for i, adapt in adapters:
+        values[i] = adapt(values[i])
+    return values
+
+
+def db_datetime_adapter():
+    """A function giving an aware datetime as insert_rows(adapted=True) passes it to the database,
+    to call once per value rather than once per column it fills."""
+    return _sqlite_datetime if connection.vendor == "sqlite" else _as_it_is
+
+
+def _as_it_is(value):
+    return value
+
+
+def _copy_rows(model, fields, rows) -> None:
     """PostgreSQL: COPY, one stream instead of a round trip per row."""
     quote = connection.ops.quote_name
     statement = "COPY {} ({}) FROM STDIN".format(
@@ -137,7 +218,7 @@ def _copy_rows(model, fields, names, rows) -> None:
     with connection.cursor() as cursor:
         with cursor.cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([row[name] for name in names])
+                copy.write_row(row)
 
 
 def _adapter(field):

@@ -22,7 +22,7 @@ from commentariat.discussion.services.status import status_after_import
 from commentariat.discussion.services.submission import URL_MAX_LENGTH
 from commentariat.publishing.models import Post
 
-from .bulk import allocate_ids, insert_rows
+from .bulk import allocate_ids, db_datetime_adapter, insert_rows, update_row
 from .models import ImportedItem
 from .report import ImportReport
 
@@ -30,7 +30,7 @@ _CHUNK = 500
 _PLAIN_IPV4 = re.compile(r"(?:(?:0|[1-9]\d{0,2})\.){3}(?:0|[1-9]\d{0,2})")
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands go by in a large import
 class IncomingComment:
     legacy_id: str
     parent_legacy_id: str  # "" for a top-level comment
@@ -109,91 +109,100 @@ def store_comments(
     comment_ids: dict[str, int] = {legacy: item.object_id for legacy, item in existing.items()}
     max_depth = settings.COMMENTARIAT["MAX_COMMENT_DEPTH"]
     new_ids = iter(allocate_ids(Comment, sum(1 for c in ordered if c.legacy_id not in existing)))
-    new_rows, changed_items, changed_comments = [], [], []
+    now = timezone.now()
+    new_row = _NewRows(post.pk, now, report)
+    new_items, changed_items, changed_comments = [], [], []
     for c in ordered:  # parents before their replies
         parent_id = comment_ids.get(c.parent_legacy_id) if c.parent_legacy_id else None
         parent_id = numbered_state.within_depth(parent_id, max_depth)
         item = existing.get(c.legacy_id)
-        if item is not None and item.object_id not in current:
+        if item is None:
+            pk = next(new_ids)
+            place = numbered_state.place(pk, parent_id, c.number if needs_number[c.legacy_id] else None)
+            new_row.add(c, pk, parent_id, place)
+            new_items.append((c, pk))
+            report.count(_count_label(c))
+            comment_ids[c.legacy_id] = pk
+            continue
+        if item.object_id not in current:
             report.count("comments unchanged")  # _NumberState has its place already
             continue
-        row = current.get(item.object_id) if item else None
-        if row is not None and row.erased_at is not None:
+        row = current[item.object_id]
+        if row.erased_at is not None:
             # Erased at its author's request: no import brings its text, name or address back.
             report.count("comments erased at their authors' request (left as they are)")
             numbered_state.remember(row)
             comment_ids[c.legacy_id] = row.pk
             continue
-        if row is None:
-            row = _NewComment(pk=next(new_ids), post_id=post.pk)
-            new_rows.append((c, row))
-            report.count(_count_label(c))
-        else:
-            changed_comments.append(row)
-            item.fingerprint = c.fingerprint()
-            changed_items.append(item)
-            report.count("comments updated")
+        changed_comments.append(row)
+        item.fingerprint = c.fingerprint()
+        changed_items.append(item)
+        report.count("comments updated")
         _copy_fields(row, c, parent_id, report)
         row.depth = numbered_state.depth_below(parent_id)
         if needs_number[c.legacy_id] and not row.number:
             numbered_state.assign(row, hint=c.number)
         numbered_state.remember(row)
         comment_ids[c.legacy_id] = row.pk
-    if new_rows:
-        now = timezone.now()
-        insert_rows(Comment, [row.values(now) for _, row in new_rows])
-        item_ids = allocate_ids(ImportedItem, len(new_rows))
+    if new_items:
+        insert_rows(Comment, new_row.rows, columns=_NewRows.COLUMNS, adapted=True)
+        kind, now = ImportedItem.Kind.COMMENT, new_row.now
         insert_rows(
-            ImportedItem,
-            [
-                {"id": item_id, "source": source, "kind": ImportedItem.Kind.COMMENT, "legacy_id": c.legacy_id,
-                 "object_id": row.pk, "fingerprint": c.fingerprint(), "legacy_status": "",
-                 "imported_at": now}
-                for item_id, (c, row) in zip(item_ids, new_rows, strict=True)
-            ],
-        )  # fmt: skip
+            ImportedItem,  # numbered by the database: nothing refers to these ids
+            [(source, kind, c.legacy_id, pk, c.fingerprint(), "", now) for c, pk in new_items],
+            columns=_ITEM_COLUMNS,
+            adapted=True,
+        )
     if changed_comments:
         for row in changed_comments:
             row.body_html = row.render_body()
         Comment.objects.bulk_update(changed_comments, _UPDATED_FIELDS, batch_size=_CHUNK)
         ImportedItem.objects.bulk_update(changed_items, ["fingerprint"], batch_size=_CHUNK)
     if new_post:
-        public = sum(
-            1
-            for _, row in new_rows
-            if row.status == Comment.Status.APPROVED and row.kind == Comment.Kind.COMMENT
-        )
-        Post.objects.filter(pk=post.pk).update(comment_count=public)
-    elif new_rows or changed_comments:
+        update_row(Post, post.pk, comment_count=new_row.public)
+    elif new_items or changed_comments:
         refresh_comment_count(post.pk)
 
 
-class _NewComment:
-    """A comment about to be inserted: the attributes of Comment that the import sets, and
-    nothing of a model instance's weight (hundreds of thousands of these go by)."""
+_ITEM_COLUMNS = ("source", "kind", "legacy_id", "object_id", "fingerprint", "legacy_status", "imported_at")
 
-    def __init__(self, *, pk: int, post_id: int):
-        self.pk, self.post_id = pk, post_id
-        self.number, self.sequence, self.sort_key, self.root_sequence, self.published_at = (
-            "",
-            None,
-            "",
-            None,
-            None,
-        )
 
-    def values(self, now: datetime) -> dict:
-        return {
-            "id": self.pk, "post_id": self.post_id, "parent_id": self.parent_id, "kind": self.kind,
-            "status": self.status, "status_reason": self.status_reason,
-            "status_changed_at": self.status_changed_at, "author_name": self.author_name,
-            "author_email": self.author_email, "author_url": self.author_url,
-            "ip_address": self.ip_address, "created_at": self.created_at, "updated_at": now,
-            "body": self.body, "body_format": self.body_format, "body_html": render_comment_body(self.body, self.body_format),
-            "user_id": self.user_id, "spam_score": None, "user_agent": "", "number": self.number,
-            "sequence": self.sequence, "depth": self.depth, "root_sequence": self.root_sequence,
-            "sort_key": self.sort_key, "published_at": self.published_at,
-        }  # fmt: skip
+class _NewRows:
+    """The rows of new comments, as tuples in COLUMNS' order: the same cleaning and limits as
+    _copy_fields gives an existing comment, without a model instance per row (hundreds of
+    thousands go by)."""
+
+    COLUMNS = (
+        "id", "post_id", "parent_id", "kind", "status", "status_reason", "status_changed_at",
+        "author_name", "author_email", "author_url", "ip_address", "created_at", "updated_at",
+        "body", "body_format", "body_html", "user_id", "spam_score", "user_agent",
+        "number", "sequence", "depth", "root_sequence", "sort_key", "published_at",
+    )  # fmt: skip
+
+    def __init__(self, post_id: int, now: datetime, report: ImportReport):
+        self.db_datetime = db_datetime_adapter()
+        self.post_id, self.now, self.report = post_id, self.db_datetime(now), report
+        self.name_limit, self.body_limit = _name_limit(), _body_limit()
+        self.rows: list[tuple] = []
+        self.public = 0  # approved comments (not pingbacks): the post's count
+
+    def add(self, c: IncomingComment, pk: int, parent_id: int | None, place: tuple) -> None:
+        report = self.report
+        number, sequence, depth, root_sequence, sort_key = place
+        name = _within(text.clean_name(c.author_name) or "Anonymous", "names", self.name_limit, report)
+        body = _within(text.clean_text(c.body), "comment texts", self.body_limit, report)
+        created_at = self.db_datetime(c.created_at)
+        self.rows.append(
+            (
+                pk, self.post_id, parent_id, c.kind, c.status, "Imported", created_at,
+                name, _within(text.clean_line(c.author_email), "email addresses", 254, report),
+                _website(c.author_url, report), c.ip_address or None, created_at, self.now,
+                body, c.body_format, render_comment_body(body, c.body_format), c.user_id, None, "",
+                number, sequence, depth, root_sequence, sort_key, created_at if number else None,
+            )
+        )  # fmt: skip
+        if c.status == Comment.Status.APPROVED and c.kind == Comment.Kind.COMMENT:
+            self.public += 1
 
 
 _UPDATED_FIELDS = [
@@ -209,31 +218,31 @@ def _count_label(c: IncomingComment) -> str:
     return f"comments {c.status}"
 
 
-def _copy_fields(row, c: IncomingComment, parent_id: int | None, report: ImportReport) -> None:
-    if isinstance(row, _NewComment):
-        row.status_changed_at = c.created_at
-        row.status, row.status_reason = c.status, "Imported"
-    else:
-        # A moderator's decision here, or its author's withdrawal, outranks the old site's status.
-        status = status_after_import(row, c.status)
-        if row.status != status:
-            row.status_changed_at = timezone.now()
-            row.status, row.status_reason = status, "Imported"
+def _copy_fields(row: Comment, c: IncomingComment, parent_id: int | None, report: ImportReport) -> None:
+    # A moderator's decision here, or its author's withdrawal, outranks the old site's status.
+    status = status_after_import(row, c.status)
+    if row.status != status:
+        row.status_changed_at = timezone.now()
+        row.status, row.status_reason = status, "Imported"
     row.parent_id = parent_id
     row.kind = c.kind
     # The same cleaning and limits as the comment form (core/text.py); what is cut is reported.
     row.author_name = _within(text.clean_name(c.author_name) or "Anonymous", "names", _name_limit(), report)
     row.author_email = _within(text.clean_line(c.author_email), "email addresses", 254, report)
-    url = text.clean_line(c.author_url)
-    if url and (text.website_problem(url) or len(url) > URL_MAX_LENGTH):
-        report.count("websites dropped (not http(s), or with a password)")
-        url = ""
-    row.author_url = url
+    row.author_url = _website(c.author_url, report)
     row.ip_address = c.ip_address or None
     row.created_at = c.created_at
     row.body = _within(text.clean_text(c.body), "comment texts", _body_limit(), report)
     row.body_format = c.body_format
     row.user_id = c.user_id
+
+
+def _website(raw: str, report: ImportReport) -> str:
+    url = text.clean_line(raw)
+    if url and (text.website_problem(url) or len(url) > URL_MAX_LENGTH):
+        report.count("websites dropped (not http(s), or with a password)")
+        return ""
+    return url
 
 
 def _name_limit() -> int:  # read when used: tests change the settings
@@ -391,21 +400,44 @@ class _NumberState:
         return parent_id
 
     def assign(self, row, *, hint: str) -> None:
-        parent = self.rows.get(row.parent_id) if row.parent_id else None
-        if row.parent_id and (parent is None or not parent[1]):
+        position = self._position(row.parent_id, hint)
+        if position is None:
             return  # a parent that has no number cannot give its replies one
+        row.number, row.sequence, row.depth, row.root_sequence, row.sort_key = position
+        row.published_at = row.created_at
+        self._take(row.parent_id, row.number, row.sequence)
+
+    def place(self, pk: int, parent_id: int | None, hint: str | None) -> tuple:
+        """A new comment's (number, sequence, depth, root_sequence, sort_key), remembered for
+        its replies; numbered only when hint is not None ('' when the source had no number)."""
+        position = None if hint is None else self._position(parent_id, hint)
+        if position is None:
+            position = ("", None, self.depth_below(parent_id), None, "")
+        else:
+            self._take(parent_id, position[0], position[1])
+        number, _, depth, root_sequence, sort_key = position
+        self.rows[pk] = (parent_id, number, sort_key, depth, root_sequence)
+        return position
+
+    def _position(self, parent_id: int | None, hint: str) -> tuple | None:
+        parent = self.rows.get(parent_id) if parent_id else None
+        if parent_id and (parent is None or not parent[1]):
+            return None
         prefix = f"{parent[1]}." if parent else ""
         sequence = None
         if hint.startswith(prefix) and hint[len(prefix) :].isdigit() and hint not in self.taken:
             sequence = int(hint[len(prefix) :])
         if sequence is None:
-            sequence = self.next_sequence[row.parent_id]
+            sequence = self.next_sequence[parent_id]
         padded = f"{sequence:0{SORT_KEY_DIGITS}d}"
-        row.sequence = sequence
-        row.number = f"{prefix}{sequence}"
-        row.sort_key = f"{parent[2]}.{padded}" if parent else padded
-        row.depth = parent[3] + 1 if parent else 0
-        row.root_sequence = parent[4] if parent else sequence
-        row.published_at = row.created_at
-        self.taken.add(row.number)
-        self.next_sequence[row.parent_id] = max(self.next_sequence[row.parent_id], sequence + 1)
+        return (
+            f"{prefix}{sequence}",
+            sequence,
+            parent[3] + 1 if parent else 0,
+            parent[4] if parent else sequence,
+            f"{parent[2]}.{padded}" if parent else padded,
+        )
+
+    def _take(self, parent_id: int | None, number: str, sequence: int) -> None:
+        self.taken.add(number)
+        self.next_sequence[parent_id] = max(self.next_sequence[parent_id], sequence + 1)

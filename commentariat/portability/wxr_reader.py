@@ -50,7 +50,7 @@ class WxrTerm:
     description: str = ""
 
 
-@dataclass
+@dataclass(slots=True)  # one per comment: hundreds of thousands
 class WxrComment:
     id: str
     author: str
@@ -242,30 +242,28 @@ def _comment(element, wp: str) -> WxrComment:
     # One pass over the children (a comment has a dozen; there can be hundreds of thousands).
     values = {}
     meta = {}
+    meta_tag, skip = f"{wp}commentmeta", len(wp)
     for child in element:
         tag = child.tag
-        if tag == f"{wp}commentmeta":
+        if tag == meta_tag:
             key = _text(child, f"{wp}meta_key")
             if key:
                 meta[key] = _text(child, f"{wp}meta_value", strip=False)
         elif isinstance(tag, str):
-            values[tag[len(wp) :]] = child.text or ""
-
-    def text(local: str) -> str:
-        return values.get(local, "").strip()
-
+            values[tag[skip:]] = child.text or ""
+    get = values.get
     return WxrComment(
-        id=text("comment_id"),
-        author=text("comment_author"),
-        author_email=text("comment_author_email"),
-        author_url=text("comment_author_url"),
-        author_ip=text("comment_author_IP"),
-        date=text("comment_date"),
-        date_gmt=text("comment_date_gmt"),
-        content=values.get("comment_content", ""),
-        approved=text("comment_approved"),
-        type=text("comment_type"),
-        parent=text("comment_parent"),
-        user_id=text("comment_user_id"),
-        meta=meta,
+        get("comment_id", "").strip(),
+        get("comment_author", "").strip(),
+        get("comment_author_email", "").strip(),
+        get("comment_author_url", "").strip(),
+        get("comment_author_IP", "").strip(),
+        get("comment_date", "").strip(),
+        get("comment_date_gmt", "").strip(),
+        get("comment_content", ""),
+        get("comment_approved", "").strip(),
+        get("comment_type", "").strip(),
+        get("comment_parent", "").strip(),
+        get("comment_user_id", "").strip(),
+        meta,
     )

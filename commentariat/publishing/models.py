@@ -142,8 +142,7 @@ class Post(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         previous_url = self._public_url_in_database()
-        self.body_html = self.render_body()
-        self.search_text = html_to_text(self.body_html)
+        self.render_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html", "search_text"}
@@ -162,6 +161,12 @@ class Post(TimeStampedModel):
             .first()
         )
         return stored.get_absolute_url() if stored is not None and stored.is_published() else None
+
+    def render_fields(self) -> None:
+        """The columns derived from the body: its HTML and the plain text search indexes (save()
+        sets them; so does an import that writes rows without it)."""
+        self.body_html = self.render_body()
+        self.search_text = html_to_text(self.body_html)
 
     def render_body(self) -> str:
         if self.body_format == self.BodyFormat.WORDPRESS:

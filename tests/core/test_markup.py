@@ -1,9 +1,10 @@
 from html.parser import HTMLParser
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from commentariat.core.markup import render_comment_html, render_post_html
+from commentariat.core import markup
+from commentariat.core.markup import render_comment_html, render_post_html, render_wordpress_html
 
 COMMENT_TAGS = {"p", "br", "em", "strong", "blockquote", "a", "code", "pre"}
 
@@ -81,3 +82,77 @@ def test_any_comment_text_renders_to_allowed_markup_only(text):
         assert set(attrs) <= {"href", "rel"}
         href = (attrs.get("href") or "").strip().lower()
         assert not href or href.startswith(("http://", "https://", "mailto:"))
+
+
+def _through_the_sanitizer(text):
+    """A WordPress comment's HTML the long way: paragraphs, then nh3 (what render_wordpress_html
+    skips for text without markup)."""
+    return markup._clean(
+        markup.wordpress_paragraphs(text),
+        markup._WORDPRESS_COMMENT_TAGS,
+        markup._WORDPRESS_COMMENT_ATTRIBUTES,
+        "nofollow ugc noopener",
+    )
+
+
+def test_a_wordpress_comment_without_markup_skips_the_sanitizer_and_renders_the_same(monkeypatch):
+    plain = [chr(c) for c in range(0x30000) if not markup._SANITIZER_CHANGES.search(chr(c))]
+    assert len(plain) > 0x30000 - 2048 - 200  # all but surrogates, markup, entities and controls
+    texts = [
+        "a" + "b\n".join(plain[start : start + 500]) + "\r\n\r\nc d" for start in range(0, len(plain), 500)
+    ]
+    texts.append("one\r\n\r\ntwo\nthree")
+    expected = [_through_the_sanitizer(text) for text in texts]
+    monkeypatch.setattr(markup, "_clean", None)  # the sanitizer must not be needed
+    assert [render_wordpress_html(text, comment=True) for text in texts] == expected
+    assert expected[-1] == "<p>one</p>\n<p>two<br>\nthree</p>"
+
+
+wordpress_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list(" \n\r\t\"'<>&;#\xa0\x00\x0b\x85\u2028[]/=ap")),
+        st.characters(exclude_categories=["Cs"]),  # no surrogates: clean_text removes them before
+    ),
+    max_size=60,
+)
+
+
+wordpress_pieces = st.one_of(wordpress_text, st.sampled_from(["\n\n", "[caption]", "<p>", "&amp;"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(wordpress_pieces, max_size=6).map("".join))
+def test_any_wordpress_comment_renders_as_the_sanitizer_would(text):
+    assert render_wordpress_html(text, comment=True) == _through_the_sanitizer(text)
+
+
+inline_pieces = st.one_of(
+    wordpress_text,
+    st.sampled_from(
+        ['<a href="https://example.net/a">', "</a>", "<em>", "</em>", "<b>", "<br>", "<br/>", "<q>", "<img src=x>",
+         "\n\n", "\n", " \n \n", "<", ">", "</", "<p", "<P>", "</div>", "<pre>", "<!--", "-->", "[caption]", "\x00"]
+    ),  # fmt: skip
+)
+
+
+@settings(max_examples=500, deadline=None)
+@example("Before <!-- a note --> after")
+@example("One <div>block</div> two")
+@example('[caption id="c"]<a href="https://x.example/i.png"><img src="i.png"></a> A view[/caption]')
+@example("Code:\x00<PRE>  kept\n\n  as is</PRE>")
+@example("<p\nclass=x>unfinished tag")
+@example("Text\n\n<ul><li>one</li></ul> tail")
+@given(st.lists(inline_pieces, max_size=8).map("".join))
+def test_wordpress_paragraphs_take_the_short_way_only_where_it_gives_the_same(text):
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert markup.wordpress_paragraphs(text) == markup._paragraphs_around_blocks(normalized)
+
+
+def test_a_comment_with_a_link_takes_the_short_way(monkeypatch):
+    text = 'Two sources <a href="https://example.net/a">say</a> so.\nReally.\n\nAnother <em>one</em>.'
+    expected = markup._paragraphs_around_blocks(text)
+    monkeypatch.setattr(markup, "_paragraphs_around_blocks", None)
+    assert markup.wordpress_paragraphs(text) == expected
+    assert expected == (
+        '<p>Two sources <a href="https://example.net/a">say</a> so.<br>\nReally.</p>\n<p>Another <em>one</em>.</p>'
+    )

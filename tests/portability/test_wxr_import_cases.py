@@ -448,3 +448,37 @@ def test_importing_again_after_a_comment_was_deleted_here_does_not_bring_it_back
     out = run_command("import_wxr", path)
     assert "comments deleted here since, not brought back          1" in out
     assert list(Comment.objects.values_list("author_name", flat=True)) == ["Ada Kerr"]
+
+
+def test_imported_comments_are_stored_as_the_full_sanitizing_would_store_them(client, export, monkeypatch):
+    """The import's shortcuts (text without markup skips nh3, inline markup skips the block
+    handling) store the same HTML, byte for byte, and it shows on the page as stored."""
+    from commentariat.core import markup
+    from commentariat.discussion.models import render_comment_body
+
+    bodies = [
+        "Plain words,\nwith a break.\n\nAnd a second paragraph.",
+        "Fish &amp; chips & peas",
+        "5 > 3, apples",
+        'Two sources <a href="https://example.net/a" onclick="steal()">say</a> so.\r\nReally.',
+        "Rents &amp; rates <em>rise</em>; 3 < 4 > 2 &nbsp;and a\u00a0no-break space.",
+        "<script>alert(1)</script>After the script.",
+        "<blockquote>Quoted\n\nat length</blockquote>My answer.",
+        "Before <!-- a note --> after, [caption]no image[/caption]",
+        "<pre>  kept\n\n  as is</pre>\n\nthen text",
+        "Ünïcode ☃ 𝔘 \u202eright to left\u202c, a\ttab and trailing spaces   ",
+    ]
+    comments = "".join(comment(700 + i, f"Reader {i}", body) for i, body in enumerate(bodies))
+    path = export(wxr(item(1, "Rent notes", slug="rent-notes", comments=comments)))
+    run_command("import_wxr", path)
+    stored = list(Comment.objects.order_by("id").values_list("body", "body_format", "body_html"))
+    assert len(stored) == len(bodies)
+    # The long way for every one: nh3 always, and WordPress paragraphs around blocks always.
+    monkeypatch.setattr(markup, "_SANITIZER_CHANGES", markup.re.compile(""))
+    monkeypatch.setattr(markup, "_BLOCK_MARKUP", markup.re.compile(""))
+    for body, body_format, body_html in stored:
+        assert body_html == render_comment_body(body, body_format)
+    page = client.get(Post.objects.get(slug="rent-notes").get_absolute_url()).content.decode()
+    for _, _, body_html in stored:
+        assert body_html in page
+    assert "<script>" not in page and "steal()" not in page

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -153,3 +154,34 @@ def test_imports_are_indexed_in_bulk_and_leave_the_index_live(tmp_path, author):
         call_command("import_wxr", str(broken), stdout=open("/dev/null", "w"))
     make_comment(post, name="Later Still", body="zygomorphic")
     assert [h.author_name for h in search("comments", "zygomorphic").hits] == ["Later Still"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_a_bulk_import_indexes_without_incremental_merges_and_gives_the_setting_back(author):
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    def automerge():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT v FROM search_comment_fts_config WHERE k = 'automerge'")
+            row = cursor.fetchone()
+            return row[0] if row else None
+
+    with connection.cursor() as cursor:  # a site that chose its own setting
+        cursor.execute("INSERT INTO search_comment_fts(search_comment_fts, rank) VALUES ('automerge', 8)")
+    during = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("INSERT INTO search_comment_fts(rowid"):
+            during.append(automerge())
+        return execute(sql, params, many, context)
+
+    lantern = Path(__file__).resolve().parent.parent / "portability" / "files" / "lantern-review.xml"
+    with connection.execute_wrapper(watch):
+        call_command("import_wxr", str(lantern), stdout=open("/dev/null", "w"))
+    assert during == [0]
+    assert automerge() == 8
+    with connection.cursor() as cursor:  # raises when the index and the table disagree
+        cursor.execute("INSERT INTO search_comment_fts(search_comment_fts, rank) VALUES ('integrity-check', 1)")
+    assert [h.author_name for h in search("comments", "asking rents").hits] == ["Ben Wright"]
