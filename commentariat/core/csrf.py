@@ -69,14 +69,6 @@ class CrossOriginMiddleware:
         reason = self.cross_origin_reason(request)
         return self.django._reject(request, reason) if reason else self.django._accept(request)
 
-    def process_response(self, request, response):
-        if response.has_header("Surrogate-Key"):
-            # A shared answer (core/page_cache.py mark_shared) carries no cookie: Django would
-            # otherwise replace a malformed CSRF cookie here, and a shared cache would then give
-            # that one secret to every reader, or refuse to keep the page at all.
-            return response
-        return super().process_response(request, response)
-
     def cross_origin_reason(self, request) -> str:
         """Why this request is taken for a forged one, or "" when it may go on."""
         fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
@@ -93,3 +85,14 @@ class CrossOriginMiddleware:
 def refused_cross_origin(reason: str) -> bool:
     """Whether a CSRF failure's reason is this module's (the page then says so)."""
     return reason.startswith(("Cross-site request refused", "Cross-origin request refused"))
+
+
+class CsrfMiddleware(CsrfViewMiddleware):
+    """Django's CsrfViewMiddleware, except that a shared answer (core/page_cache.py mark_shared)
+    carries no cookie: Django would otherwise replace a malformed CSRF cookie on it, and a shared
+    cache would then give that one secret to every reader, or refuse to keep the page at all."""
+
+    def process_response(self, request, response):
+        if response.has_header("Surrogate-Key"):
+            return response
+        return super().process_response(request, response)
