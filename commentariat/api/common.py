@@ -34,6 +34,9 @@ def refusal_code(refused: CommentRefused) -> str:
 
 
 def field_errors(invalid: ValidationError) -> dict[str, list[str]]:
+    """The errors by field; {} for an error that names no field (its message says it all)."""
+    if not hasattr(invalid, "error_dict"):
+        return {}
     return {name: [str(m) for m in messages] for name, messages in invalid.message_dict.items()}
 
 

@@ -47,7 +47,13 @@ class CrossOriginMiddleware:
         self.django = CsrfViewMiddleware(get_response)  # its origin matching, refusal and logging
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.has_header("Surrogate-Key") and settings.CSRF_COOKIE_NAME in response.cookies:
+            # A shared answer (core/page_cache.py mark_shared) carries no cookie: Django's
+            # middleware (inside this one) replaces a malformed CSRF cookie, and a shared cache would
+            # then give that one secret to every reader, or refuse to keep the page at all.
+            del response.cookies[settings.CSRF_COOKIE_NAME]
+        return response
 
     def process_view(self, request, callback, callback_args, callback_kwargs):
         if (
@@ -85,14 +91,3 @@ class CrossOriginMiddleware:
 def refused_cross_origin(reason: str) -> bool:
     """Whether a CSRF failure's reason is this module's (the page then says so)."""
     return reason.startswith(("Cross-site request refused", "Cross-origin request refused"))
-
-
-class CsrfMiddleware(CsrfViewMiddleware):
-    """Django's CsrfViewMiddleware, except that a shared answer (core/page_cache.py mark_shared)
-    carries no cookie: Django would otherwise replace a malformed CSRF cookie on it, and a shared
-    cache would then give that one secret to every reader, or refuse to keep the page at all."""
-
-    def process_response(self, request, response):
-        if response.has_header("Surrogate-Key"):
-            return response
-        return super().process_response(request, response)

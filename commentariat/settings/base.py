@@ -108,7 +108,7 @@ MIDDLEWARE = [
     # Anonymous forms on shared pages are checked by their origin (core/csrf.py); the rest by
     # Django's token check.
     "commentariat.core.csrf.CrossOriginMiddleware",
-    "commentariat.core.csrf.CsrfMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Old addresses of posts (a changed slug; an imported site's /?p=123) answer with a 301;

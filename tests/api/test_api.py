@@ -199,3 +199,7 @@ def test_a_ban_with_a_malformed_network_or_control_characters_is_refused_or_clea
     ok = client.post(url, {"kind": "ban", "reason": "Spam\x15 run", "name": "Bot\x00 Bob"},
                      content_type="application/json", **moderator_token)  # fmt: skip
     assert ok.status_code == 201 and ok.json()["name"] == "Bot Bob"
+    # Something that cleans to nothing names no one: a clear 422, never a server error.
+    blank = client.post(url, {"kind": "ban", "reason": "x", "name": "\x00 \x15"},
+                        content_type="application/json", **moderator_token)  # fmt: skip
+    assert blank.status_code == 422 and "Name an email" in blank.json()["error"]["message"]
