@@ -15,7 +15,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commentariat.core import text
 from commentariat.discussion.exceptions import CommentRefused
@@ -57,7 +57,7 @@ def _error(request, status: int, code: str, message: str, *, methods="GET", fiel
     return _cors(response, request, methods=methods)
 
 
-@require_GET
+@require_safe
 def embed_script(request):
     with open(finders.find("api/embed.js"), "rb") as script:
         response = HttpResponse(script.read(), content_type="text/javascript; charset=utf-8")
@@ -66,7 +66,7 @@ def embed_script(request):
     return response
 
 
-@require_GET
+@require_safe
 def thread(request):
     """The thread under a page (empty before its first comment), numbered and nested."""
     url = _normalize(request.GET.get("url", ""))

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def check_disk() -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     checks = {"database": check_database(), "cache": check_cache(), "disk": check_disk()}
     healthy = all(state == "ok" for state in checks.values())

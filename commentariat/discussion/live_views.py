@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commentariat.core import page_cache
 from commentariat.publishing import visibility as post_visibility
@@ -22,7 +22,7 @@ def _readable_post(request, pk: int) -> Post:
     return post
 
 
-@require_GET
+@require_safe
 def live_comments(request, pk):
     """New comments after a given one. The same for every reader of a post anyone may read, so a
     shared cache in front (Varnish, a CDN) answers the polls of a crowd, purged with the post's
@@ -45,7 +45,7 @@ def live_comments(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def live_events(request, pk):
     # A plain view: under ASGI, Django runs it in a thread and then iterates the stream (an
     # async generator) on the event loop.

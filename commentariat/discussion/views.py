@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commentariat.core.archive_mode import ARCHIVED_NOTE, is_static_archive
 from commentariat.core.csrf import csrf_by_origin
@@ -33,13 +33,13 @@ from .structured_data import post_structured_data
 from .threads import PageOutOfRange, thread_page
 
 
-@require_GET
+@require_safe
 def post_detail(request, year, month, slug):
     post = get_published_post_or_404(year=year, month=month, slug=slug)
     return render_post_page(request, _cached_as_post(request, post))
 
 
-@require_GET
+@require_safe
 def page_detail(request, slug, ancestors=""):
     page = get_published_page_or_404(slug=slug)
     if page.parent_id is not None or ancestors:
@@ -62,7 +62,7 @@ def _cached_as_post(request, post: Post) -> Post:
 
 
 @never_cache
-@require_GET
+@require_safe
 def held_comments(request, pk):
     """This browser's comments awaiting moderation on a post, for the script of a page from a
     shared cache (which cannot hold them): {"comments": [{id, parent_id, html}]}; the session
@@ -74,7 +74,7 @@ def held_comments(request, pk):
 
 
 @never_cache
-@require_GET
+@require_safe
 def form_started(request):
     """A fresh signed start time for the comment form, asked by its script when the reader first
     focuses it: the one in a shared page is when the page was made (discussion/forms.py)."""
@@ -151,7 +151,7 @@ def _submitted(request, form: CommentForm, post: Post, comment: Comment):
     return response
 
 
-@require_GET
+@require_safe
 def comment_permalink(request, pk):
     """The comment in its thread; a comment that is no longer public answers 410 with the thread at
     its place and a note saying so (a redirect would send the browser to a page without it)."""
@@ -171,7 +171,7 @@ def comment_permalink(request, pk):
     return render_post_page(request, post, status=status, page=page, gone=comment)
 
 
-@require_GET
+@require_safe
 def comment_goto(request, pk):
     """'Go to comment 12.3': the comment with that number in the post's thread, wherever it is."""
     post = get_object_or_404(Post.objects.published(), pk=pk)

@@ -2,7 +2,7 @@ from urllib.parse import quote, urlencode
 
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commentariat.core.links import site_url
 from commentariat.core.net import client_ip
@@ -18,14 +18,14 @@ def _with_comments(request) -> bool:
     return request.GET.get("comments") in ("1", "yes", "on")
 
 
-@require_GET
+@require_safe
 def print_view(request, year, month, slug):
     post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
     url = site_url(post.get_absolute_url())
     return HttpResponse(print_document(post, with_comments=_with_comments(request), url=url))
 
 
-@require_GET
+@require_safe
 def pdf_view(request, year, month, slug):
     post = get_readable_post_or_404(request, year=year, month=month, slug=slug)
     url = site_url(post.get_absolute_url())

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .forms import PostEditorForm
 from .images import image_dir, store_image
@@ -17,7 +17,7 @@ def _editors_only(view):
 
 
 @_editors_only
-@require_GET
+@require_safe
 def post_index(request):
     posts = Post.objects.select_related("author").order_by("-updated_at")[:200]
     now = timezone.now()
@@ -78,7 +78,7 @@ def preview(request):
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def media_image(request, name):
     """An uploaded image; its name is its content's hash, so it may be cached for a year."""
     if "/" in name or name.startswith("."):

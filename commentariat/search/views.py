@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commentariat.publishing.models import Post
 
@@ -22,7 +22,7 @@ class _Counted:
         return []
 
 
-@require_GET
+@require_safe
 def search_page(request):
     text = request.GET.get("q", "").strip()
     kind = "comments" if request.GET.get("in") == "comments" else "posts"
@@ -41,7 +41,7 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
-@require_GET
+@require_safe
 def result(request, pk):
     """A found post or page, at its own address."""
     return redirect(get_object_or_404(Post.objects.public(), pk=pk))

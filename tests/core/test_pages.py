@@ -53,3 +53,11 @@ def test_comment_on_a_draft_is_not_reachable(client, post):
     post.status = post.Status.DRAFT
     post.save()
     assert client.get(comment.get_permalink()).status_code == 404
+
+
+def test_head_is_answered_wherever_get_is(client, post):
+    # Link checkers, monitors and caches ask HEAD: the same status and headers as GET, no body.
+    for address in (post.get_absolute_url(), "/", "/search/?q=words", "/healthz", f"/live/posts/{post.pk}/comments/"):
+        got, head = client.get(address), client.head(address)
+        assert head.status_code == got.status_code == 200, address
+        assert head["Content-Type"] == got["Content-Type"] and head.content == b""

@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import live_queue
 from ..forms import QueueFilterForm
 from .common import _ids, staff_view
 
 
-@require_GET
+@require_safe
 @staff_view()
 def queue_state(request):
     filters = QueueFilterForm(request.GET)
@@ -23,7 +23,7 @@ def queue_state(request):
                                          reports_after=reports_after))  # fmt: skip
 
 
-@require_GET
+@require_safe
 @staff_view()
 def queue_events(request):
     # A plain view: under ASGI, Django runs it in a thread and then iterates the stream (an async
