@@ -133,15 +133,16 @@ def _refused(request, post: Post, form: CommentForm, error: CommentRefused):
 
 
 def _submitted(request, form: CommentForm, post: Post, comment: Comment):
-    if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
-        # Spam shows to its author as awaiting moderation too: a wrongly caught reader is
-        # reassured, and a spammer learns nothing about the filter.
+    # Spam shows to its author as awaiting moderation too: a wrongly caught reader is
+    # reassured, and a spammer learns nothing about the filter.
+    held = comment.status in (Comment.Status.PENDING, Comment.Status.SPAM)
+    if held:
         commenter.add_pending_comment(request, comment.pk)
     if form.cleaned_data.get("notify") and comment.status != Comment.Status.SPAM:
         proven = commenter.has_proven_address(request, comment.author_email)
         notifications.subscribe(email=comment.author_email, post=post, comment=comment, address_proven=proven)
     response = redirect(comment.get_absolute_url())
-    if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
+    if held:
         commenter.mark_held(request, response, post.pk)
     edit_window.grant(request, response, comment.pk)
     if form.cleaned_data["remember"]:
